@@ -1,0 +1,480 @@
+/*
+ * store.h - the cache store: one SQLite file per project (symbols.db in the cache directory).
+ *
+ * The store knows SQLite and the record types, not libclang. The indexer hands it one file's
+ * records as a batch (struct store_file_batch); the store replaces that file's contributions
+ * atomically. Readers (CLI, MCP server) search and inspect the cache through their own handles.
+ *
+ * Thread-safety: a struct store is one SQLite connection and must be used by one thread at a
+ * time. Open one handle per thread; any number of handles and processes may share a cache.
+ */
+#ifndef CIDX_STORE_H
+#define CIDX_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/util.h"
+
+/* The schema version this binary writes (see store_schema.c for the history). */
+#define STORE_SCHEMA_VERSION 1
+#define STORE_DB_NAME "symbols.db"
+
+struct store;
+
+/* ---- opening ------------------------------------------------------------------------------ */
+
+enum store_open_flag {
+    STORE_OPEN_READONLY = 1 << 0, /* never write; fail instead of creating or migrating */
+    STORE_OPEN_NO_REPAIR = 1 << 1, /* report damage as ERR_CORRUPT instead of moving it aside */
+    STORE_OPEN_NO_BACKUP = 1 << 2, /* migrate without the pre-migration backup (tests only) */
+    STORE_OPEN_EXISTING = 1 << 3,  /* fail with ERR_NOTFOUND instead of creating a new cache */
+};
+
+/*
+ * Opens (creating when needed) the cache in cache_dir. On success *out is the caller's, to close
+ * with store_close. What it does, in order:
+ *   1. creates cache_dir (unless read-only) and detects a network file system (WAL off, warning);
+ *   2. moves a non-SQLite or corrupt symbols.db aside as symbols.db.corrupt-<time> and starts a
+ *      fresh cache, with a warning (unless STORE_OPEN_NO_REPAIR);
+ *   3. runs quick_check when the previous session did not close cleanly;
+ *   4. migrates an older schema (backup first), refuses a newer one (ERR_VERSION, file untouched);
+ *   5. finishes an interrupted bulk load.
+ * Errors: ERR_READONLY (directory or file not writable), ERR_BUSY (locked past the busy limit),
+ * ERR_FULL, ERR_VERSION, ERR_CORRUPT (NO_REPAIR), ERR_NOTFOUND (READONLY and no cache), ERR_DB.
+ */
+int store_open(struct store **out, const char *cache_dir, unsigned flags, struct err *err);
+
+/* Closes the handle, flushing query statistics when writable. Accepts NULL. */
+void store_close(struct store *st);
+
+/* Borrowed strings, valid until store_close. */
+const char *store_db_path(const struct store *st);
+const char *store_cache_dir(const struct store *st);
+/* "wal" or "delete". */
+const char *store_journal_mode(const struct store *st);
+/* The file-system kind detected for the cache directory. */
+enum fs_kind store_fs_kind(const struct store *st);
+
+/*
+ * The busy limit: how long a write waits for another writer before ERR_BUSY (default 30000 ms,
+ * environment CIDX_BUSY_TIMEOUT_MS). Backoff doubles from 1 ms up to 100 ms between tries.
+ */
+void store_set_busy_limit(struct store *st, unsigned ms);
+
+/*
+ * The default cache directory for a project root: $CLANG_INDEX_CACHE_DIR if set, else
+ * $XDG_CACHE_HOME/cidx/<dirname>-<hash of root and config path>. Caller frees.
+ */
+char *store_default_cache_dir(const char *project_root, const char *config_path);
+
+/* ---- records (what the indexer sends) ------------------------------------------------------ */
+
+enum store_kind {
+    STORE_KIND_UNKNOWN = 0,
+    STORE_KIND_NAMESPACE,
+    STORE_KIND_CLASS,
+    STORE_KIND_STRUCT,
+    STORE_KIND_UNION,
+    STORE_KIND_ENUM,
+    STORE_KIND_ENUM_CONSTANT,
+    STORE_KIND_FUNCTION,
+    STORE_KIND_METHOD,
+    STORE_KIND_CONSTRUCTOR,
+    STORE_KIND_DESTRUCTOR,
+    STORE_KIND_CONVERSION,
+    STORE_KIND_FIELD,
+    STORE_KIND_VARIABLE,
+    STORE_KIND_TYPEDEF,
+    STORE_KIND_TYPE_ALIAS,
+    STORE_KIND_MACRO,
+    STORE_KIND_CONCEPT,
+    STORE_KIND_COUNT_
+};
+
+/* Kind masks for filters; the groups of TOOLS.md. */
+#define STORE_KIND_BIT(k) (1u << (k))
+#define STORE_KINDS_TYPES                                                                          \
+    (STORE_KIND_BIT(STORE_KIND_CLASS) | STORE_KIND_BIT(STORE_KIND_STRUCT) |                        \
+     STORE_KIND_BIT(STORE_KIND_UNION) | STORE_KIND_BIT(STORE_KIND_ENUM) |                          \
+     STORE_KIND_BIT(STORE_KIND_TYPEDEF) | STORE_KIND_BIT(STORE_KIND_TYPE_ALIAS))
+#define STORE_KINDS_FUNCTIONS                                                                      \
+    (STORE_KIND_BIT(STORE_KIND_FUNCTION) | STORE_KIND_BIT(STORE_KIND_METHOD) |                     \
+     STORE_KIND_BIT(STORE_KIND_CONSTRUCTOR) | STORE_KIND_BIT(STORE_KIND_DESTRUCTOR) |              \
+     STORE_KIND_BIT(STORE_KIND_CONVERSION))
+
+/* "class", "enum_constant"... ; NULL-safe, unknown codes give "unknown". */
+const char *store_kind_name(enum store_kind kind);
+/* Parses one kind name ("class"); STORE_KIND_UNKNOWN when unknown or NULL. */
+int store_kind_parse(const char *name);
+/* Parses a kind name or a group ("types", "functions") into a mask; 0 when unknown. */
+unsigned store_kind_mask_parse(const char *name);
+
+enum store_access { STORE_ACCESS_NONE = 0, STORE_ACCESS_PUBLIC, STORE_ACCESS_PROTECTED,
+                    STORE_ACCESS_PRIVATE };
+const char *store_access_name(enum store_access a);
+
+/* Symbol attributes (a bit set). */
+enum store_attr {
+    STORE_ATTR_VIRTUAL = 1 << 0,
+    STORE_ATTR_PURE = 1 << 1,
+    STORE_ATTR_OVERRIDE = 1 << 2,
+    STORE_ATTR_STATIC = 1 << 3,
+    STORE_ATTR_CONST = 1 << 4,
+    STORE_ATTR_DELETED = 1 << 5,
+    STORE_ATTR_DEFAULTED = 1 << 6,
+    STORE_ATTR_INLINE = 1 << 7,
+    STORE_ATTR_CONSTEXPR = 1 << 8,
+    STORE_ATTR_FINAL = 1 << 9,
+    STORE_ATTR_EXPLICIT = 1 << 10,
+    STORE_ATTR_SCOPED = 1 << 11, /* scoped enum (enum class) */
+};
+
+enum store_template {
+    STORE_TEMPLATE_NONE = 0,
+    STORE_TEMPLATE_PRIMARY,       /* template<...> class X / function */
+    STORE_TEMPLATE_PARTIAL_SPEC,  /* partial specialization */
+    STORE_TEMPLATE_FULL_SPEC,     /* explicit (full) specialization */
+};
+
+/* A source range: 1-based lines and columns; end is inclusive of the last line. */
+struct store_range {
+    uint32_t line, col;
+    uint32_t end_line, end_col;
+};
+
+/*
+ * One declaration or definition of a symbol in the batch's file. A symbol declared twice in a
+ * file (a forward declaration and a definition) appears twice; properties merge (non-empty wins,
+ * a definition's over a declaration's).
+ */
+struct store_symbol {
+    const char *usr;        /* required, unique per symbol across the project */
+    const char *name;       /* required: the simple name ("draw", "operator==", "~Widget") */
+    const char *scope;      /* qualified name of the semantic parent; "" or NULL for global */
+    const char *scope_ns;   /* the namespace part of scope ("ui" for ui::Widget); NULL = scope */
+    enum store_kind scope_kind; /* kind of the parent (class, namespace...) */
+    enum store_kind kind;
+    const char *signature;  /* readable prototype or type spelling; may be NULL */
+    const char *brief;      /* brief doc comment; may be NULL */
+    const char *doc;        /* full doc comment; may be NULL */
+    const char *template_params; /* "<typename T, int N>"; may be NULL */
+    const char *target;     /* typedef/alias underlying type; NULL otherwise */
+    enum store_access access;
+    enum store_template template_kind;
+    unsigned attrs;         /* enum store_attr bits */
+    bool is_definition;
+    struct store_range range; /* the name's position (line, col) and the extent's end */
+    struct store_range extent_start; /* start of the full extent (line, col); 0 = same as range */
+};
+
+/* Reference roles (a bit set). A call is a reference with STORE_ROLE_CALL. */
+enum store_role {
+    STORE_ROLE_DECLARATION = 1 << 0,
+    STORE_ROLE_DEFINITION = 1 << 1,
+    STORE_ROLE_READ = 1 << 2,
+    STORE_ROLE_WRITE = 1 << 3,
+    STORE_ROLE_CALL = 1 << 4,
+    STORE_ROLE_TYPE = 1 << 5,
+    STORE_ROLE_ADDRESS = 1 << 6,
+    STORE_ROLE_VIRTUAL = 1 << 7,   /* a call dispatched virtually */
+    STORE_ROLE_MEMBER = 1 << 8,    /* a member call (obj.f(), p->f()) */
+    STORE_ROLE_CONSTRUCT = 1 << 9, /* a constructor call */
+};
+
+/*
+ * One use of a symbol in the batch's file. The target need not be declared in this file: the
+ * store creates a placeholder for an unknown usr, named by target_name/target_kind, that a later
+ * declaration fills in.
+ */
+struct store_ref {
+    const char *usr;          /* the symbol used */
+    const char *target_name;  /* its simple name, for a placeholder; may be NULL */
+    enum store_kind target_kind;
+    const char *context_usr;  /* the enclosing symbol (the caller, for a call); may be NULL */
+    uint32_t line, col;
+    unsigned roles;           /* enum store_role bits */
+};
+
+struct store_base {
+    const char *derived_usr;
+    const char *base_usr;
+    const char *base_name;    /* spelling of the base ("Base<int>"), for placeholders and export */
+    enum store_access access;
+    bool is_virtual;
+    uint32_t line, col;
+};
+
+struct store_override {
+    const char *usr;            /* the overriding method */
+    const char *overridden_usr; /* the method it overrides */
+    const char *overridden_name;
+};
+
+struct store_include {
+    const char *path;  /* canonical path of the included file */
+    uint32_t line;
+};
+
+/* Everything one file contributes. Pointers are borrowed for the duration of the call. */
+struct store_file_batch {
+    const char *path;       /* canonical absolute path; required */
+    const char *hash;       /* content hash (hex); may be NULL */
+    const char *args_hash;  /* compile-arguments hash; may be NULL */
+    int64_t mtime_ns;
+    int64_t size;
+    bool is_project;        /* false for dependency and system files */
+    bool is_header;
+    const struct store_symbol *symbols;
+    size_t nsymbols;
+    const struct store_ref *refs;
+    size_t nrefs;
+    const struct store_base *bases;
+    size_t nbases;
+    const struct store_override *overrides;
+    size_t noverrides;
+    const struct store_include *includes;
+    size_t nincludes;
+};
+
+/*
+ * Replaces everything the file contributed with the batch, in one transaction: its old
+ * declarations, references, bases, overrides and includes go, the new ones come in, symbols left
+ * with no declaration anywhere and nothing pointing at them are removed. A reader sees the old
+ * file or the new one, never a mix. In bulk mode the transaction spans several files.
+ * Errors: ERR_INVALID (a record without usr or name, a relative path), ERR_BUSY, ERR_FULL,
+ * ERR_READONLY, ERR_DB. On error nothing of the batch is kept and committed data is intact.
+ */
+int store_file_replace(struct store *st, const struct store_file_batch *batch, struct err *err);
+
+/* Removes a file and all it contributed. A file that is not in the cache is not an error. */
+int store_file_delete(struct store *st, const char *path, struct err *err);
+
+/*
+ * Bulk mode for first-time indexing: secondary indexes and search triggers are dropped, files are
+ * committed in groups, and store_bulk_end rebuilds indexes and the search index. The result is
+ * identical to per-file writes. A bulk load cut short (crash, kill) is finished by the next
+ * store_open. Readers still see committed data (searches are slower until the end).
+ */
+int store_bulk_begin(struct store *st, struct err *err);
+int store_bulk_end(struct store *st, struct err *err);
+bool store_in_bulk(const struct store *st);
+
+/* ---- metadata, errors, header tracking -------------------------------------------------- */
+
+/* cache_metadata key/value. store_meta_get: *out is the caller's (NULL when absent). */
+int store_meta_get(struct store *st, const char *key, char **out, struct err *err);
+int store_meta_set(struct store *st, const char *key, const char *value, struct err *err);
+
+struct store_parse_error {
+    const char *path;
+    const char *error_type;   /* "signal", "timeout", "diagnostic", "io"... */
+    const char *message;
+    const char *stack_trace;  /* may be NULL */
+    const char *file_hash;    /* may be NULL */
+    const char *args_hash;    /* may be NULL */
+    int retry_count;
+};
+int store_parse_error_add(struct store *st, const struct store_parse_error *pe, struct err *err);
+/* Removes the recorded errors of one file (after it parsed cleanly). */
+int store_parse_error_clear(struct store *st, const char *path, struct err *err);
+
+/* header_tracker: which translation unit claimed a header, with its hash and args hash. */
+int store_header_claim(struct store *st, const char *header, const char *processed_by,
+                       const char *hash, const char *args_hash, struct err *err);
+
+/* ---- files -------------------------------------------------------------------------------- */
+
+struct store_file_info {
+    char *path;
+    char *hash;
+    char *args_hash;
+    int64_t mtime_ns, size;
+    double indexed_at;
+    int64_t symbol_count;
+    bool is_project, is_header;
+};
+/* Looks up one file; ERR_NOTFOUND when absent. Release with store_file_info_release. */
+int store_file_get(struct store *st, const char *path, struct store_file_info *out,
+                   struct err *err);
+void store_file_info_release(struct store_file_info *fi);
+
+/* ---- search ------------------------------------------------------------------------------- */
+
+enum store_match {
+    STORE_MATCH_AUTO = 0, /* qualified if the pattern has "::", regex if it has regex syntax,
+                             else exact > prefix > words > substring */
+    STORE_MATCH_EXACT,
+    STORE_MATCH_PREFIX,
+    STORE_MATCH_WORDS,     /* identifier sub-words: "push back" and "pushB" find push_back */
+    STORE_MATCH_SUBSTRING,
+    STORE_MATCH_QUALIFIED, /* "ui::View", "::main", suffix at :: boundaries */
+    STORE_MATCH_REGEX,     /* PCRE2, searched anywhere in the name, bounded */
+    STORE_MATCH_COUNT_
+};
+const char *store_match_name(enum store_match m);
+/* Parses "auto", "exact"...; -1 when unknown. */
+int store_match_parse(const char *name);
+
+struct store_search_query {
+    const char *pattern;      /* "" lists everything */
+    size_t pattern_len;       /* bytes of pattern; 0 means strlen(pattern) */
+    enum store_match match;
+    unsigned kinds;           /* STORE_KIND_BIT mask; 0 = all kinds */
+    const char *namespace_;   /* only symbols in this namespace (exact, "" = global); NULL = any */
+    const char *file;         /* only symbols located in this file (absolute, or a path suffix) */
+    const char *scope;        /* only direct members of this qualified scope; NULL = any */
+    bool all_scopes;          /* false: project only; true: dependencies and system too */
+    bool case_sensitive;      /* default false */
+    bool include_docs;        /* fill brief/doc/extents (detail=full) */
+    uint32_t limit;           /* 0 = 50; at most 1000 */
+    uint64_t offset;
+};
+
+struct store_location {
+    const char *file; /* NULL when unknown */
+    uint32_t line, col, end_line, end_col;
+};
+
+struct store_symbol_row {
+    int64_t id;
+    const char *usr, *name, *qualified_name, *signature, *namespace_, *parent;
+    enum store_kind kind;
+    enum store_access access;
+    enum store_template template_kind;
+    unsigned attrs;
+    bool is_project;
+    struct store_location location;   /* the definition if any, else the first declaration */
+    struct store_location definition; /* file NULL when there is none */
+    struct store_location declaration;
+    const char *brief, *doc, *template_params; /* only with include_docs; else NULL */
+    enum store_match matched;         /* the class the row matched in (exact, prefix...) */
+};
+
+/* A page of results. Strings point into the result's own memory; release frees it all. */
+struct store_search_result {
+    struct store_symbol_row *rows;
+    size_t n;
+    uint64_t total;       /* matches in all pages */
+    bool truncated;       /* more after this page */
+    uint64_t next_offset; /* offset of the next page when truncated */
+    enum store_match mode; /* the mode actually used (auto resolves to one) */
+    void *mem_;
+};
+
+/*
+ * Searches symbol names. Exact matches rank first, then project before dependencies, then by
+ * name. Every pattern is safe: it never reaches FTS5 or SQL unescaped. Errors: ERR_INVALID
+ * (a NUL byte, a regex that does not compile, an empty qualified name, a limit over 1000),
+ * ERR_LIMIT (regex match or depth limit), ERR_DB.
+ */
+int store_search(struct store *st, const struct store_search_query *q,
+                 struct store_search_result *out, struct err *err);
+void store_search_result_release(struct store_search_result *r);
+
+/* Looks up one symbol by usr. ERR_NOTFOUND when absent. Release like a search result. */
+int store_symbol_by_usr(struct store *st, const char *usr, struct store_search_result *out,
+                        struct err *err);
+
+/* ---- statistics and upkeep ---------------------------------------------------------------- */
+
+enum store_query_kind {
+    STORE_Q_SEARCH_EXACT = 0,
+    STORE_Q_SEARCH_PREFIX,
+    STORE_Q_SEARCH_WORDS,
+    STORE_Q_SEARCH_SUBSTRING,
+    STORE_Q_SEARCH_QUALIFIED,
+    STORE_Q_SEARCH_REGEX,
+    STORE_Q_SEARCH_AUTO,
+    STORE_Q_LOOKUP_USR,
+    STORE_Q_FILE_REPLACE,
+    STORE_Q_FILE_DELETE,
+    STORE_Q_COUNT_
+};
+const char *store_query_kind_name(enum store_query_kind k);
+
+struct store_query_stat {
+    const char *name;
+    uint64_t count;
+    double total_ms, mean_ms, p95_ms, max_ms;
+};
+
+/*
+ * Query statistics: this handle's own plus what earlier processes flushed into the cache.
+ * out must hold STORE_Q_COUNT_ entries. Recording costs two clock reads and a few adds.
+ */
+int store_qstats_get(struct store *st, struct store_query_stat *out, struct err *err);
+/* Writes this handle's statistics into the cache (merged) and zeroes them; close does this. */
+int store_qstats_flush(struct store *st, struct err *err);
+/* Forgets all statistics, in memory and in the cache. */
+int store_qstats_reset(struct store *st, struct err *err);
+
+struct store_stats {
+    int64_t db_bytes, wal_bytes;
+    int64_t page_size, page_count, freelist_count;
+    int64_t symbols, files, project_files, refs, calls, bases, overrides, includes, decls;
+    int64_t parse_errors, scopes;
+    int64_t by_kind[STORE_KIND_COUNT_];
+    double last_vacuum;  /* epoch seconds; 0 = never */
+    double last_indexed; /* newest file indexed_at */
+    int schema_version;
+    bool bulk_pending;
+};
+int store_stats_get(struct store *st, struct store_stats *out, struct err *err);
+
+/* Size at which stats and doctor warn that the cache is large (bytes). */
+#define STORE_SIZE_WARN_BYTES (2LL * 1024 * 1024 * 1024)
+
+struct store_check {
+    const char *name;  /* "quick_check", "integrity_check", "fts", "schema", "orphans"... */
+    bool ok;
+    char detail[512];
+};
+/*
+ * Runs the health checks: schema version, integrity_check (or quick_check when quick), FTS5
+ * integrity-check, and consistency of edges and owners. Fills up to max entries of out and
+ * sets *n. Returns 0 when all pass, ERR_CORRUPT when any fails, another code when a check
+ * could not run.
+ */
+int store_check(struct store *st, bool quick, struct store_check *out, size_t max, size_t *n,
+                struct err *err);
+
+struct store_maint_report {
+    int64_t bytes_before, bytes_after;
+    bool vacuumed;
+    const char *vacuum_reason; /* "forced", "free pages", "last vacuum over a week ago", NULL */
+    double elapsed_ms;
+};
+/* ANALYZE, FTS optimize, and VACUUM when it pays or when force_vacuum. Updates last_vacuum. */
+int store_maintain(struct store *st, bool force_vacuum, struct store_maint_report *out,
+                   struct err *err);
+/* True (with a reason) when a VACUUM would pay: free pages past 20% or last vacuum > 7 days. */
+bool store_vacuum_due(struct store *st, const char **reason);
+
+/* ---- backups ------------------------------------------------------------------------------ */
+
+struct store_backup_info {
+    char *path;   /* absolute path of the copy */
+    char *reason; /* "pre-migration v0->v1", "corrupt", "pre-restore" */
+    double when;
+    int64_t bytes;
+};
+/*
+ * Lists the backups in the cache directory (pre-migration copies and damaged files moved aside),
+ * newest first. *out is the caller's: free with store_backup_list_free.
+ */
+int store_backup_list(const char *cache_dir, struct store_backup_info **out, size_t *n,
+                      struct err *err);
+void store_backup_list_free(struct store_backup_info *list, size_t n);
+/*
+ * Puts a backup back as symbols.db after checking it (it must be SQLite, pass integrity_check,
+ * and not be newer than this binary). The current database is kept as a "pre-restore" backup.
+ * Fails with ERR_BUSY while another process has the cache open for indexing.
+ */
+int store_restore(const char *cache_dir, const char *backup_path, struct err *err);
+
+/* Online backup (sqlite3_backup) of the open database to dest_path. */
+int store_backup_to(struct store *st, const char *dest_path, struct err *err);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * store_int.h - private to the store module: the handle, the statement table and the helpers
+ * the store_*.c files share. Nothing outside src/store includes this.
+ */
+#ifndef CIDX_STORE_INT_H
+#define CIDX_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* All SQL the store runs more than once: prepared on first use, reused, finalized at close. */
+enum store_stmt {
+    STMT_BEGIN_IMMEDIATE,
+    STMT_COMMIT,
+    STMT_ROLLBACK,
+    STMT_META_GET,
+    STMT_META_SET,
+    STMT_FILE_ID,
+    STMT_FILE_INSERT,
+    STMT_FILE_UPDATE,
+    STMT_FILE_GET,
+    STMT_FILE_DELETE,
+    STMT_FILE_SYMCOUNT,
+    STMT_FILE_SET_SYMCOUNT,
+    STMT_SCOPE_ID,
+    STMT_SCOPE_INSERT,
+    STMT_SYM_BY_KEY,
+    STMT_SYM_INSERT,
+    STMT_SYM_UPDATE_PROPS,
+    STMT_SYM_UPDATE_DOCS,
+    STMT_SYM_UPGRADE_PLACEHOLDER,
+    STMT_SYM_HAS_DEF,
+    STMT_SYM_BEST_DECL,
+    STMT_SYM_SET_LOCATION,
+    STMT_SYM_CLEAR_LOCATION,
+    STMT_SYM_IS_REFERENCED,
+    STMT_SYM_DELETE,
+    STMT_DECL_INSERT,
+    STMT_REF_INSERT,
+    STMT_BASE_INSERT,
+    STMT_OVERRIDE_INSERT,
+    STMT_INCLUDE_INSERT,
+    STMT_TOUCH_FROM_FILE,
+    STMT_TOUCH_ADD,
+    STMT_TOUCH_LIST,
+    STMT_TOUCH_CLEAR,
+    STMT_DEL_DECLS,
+    STMT_DEL_REFS,
+    STMT_DEL_BASES,
+    STMT_DEL_OVERRIDES,
+    STMT_DEL_INCLUDES,
+    STMT_DEL_HEADER_TRACK,
+    STMT_FILE_HAS_DEPENDENTS,
+    STMT_PERR_INSERT,
+    STMT_PERR_CLEAR,
+    STMT_HEADER_CLAIM,
+    STMT_SEARCH_EXACT_COUNT,
+    STMT_SEARCH_EXACT_PAGE,
+    STMT_SEARCH_PREFIX_COUNT,
+    STMT_SEARCH_PREFIX_PAGE,
+    STMT_SEARCH_FTS,
+    STMT_SEARCH_ALL_NAMES,
+    STMT_SEARCH_ROW,
+    STMT_SEARCH_DECLS,
+    STMT_QSTAT_GET,
+    STMT_QSTAT_MERGE,
+    STMT_COUNT_
+};
+
+/* A log-scale latency histogram: mergeable across processes, gives p95 without samples. */
+#define QSTAT_BUCKETS 64
+struct qstat {
+    uint64_t count;
+    uint64_t total_ns;
+    uint64_t max_ns;
+    uint32_t hist[QSTAT_BUCKETS];
+};
+
+struct store {
+    sqlite3 *db;
+    char *dir;
+    char *path;
+    sqlite3_stmt *stmt[STMT_COUNT_];
+    unsigned flags;
+    enum fs_kind fs_kind;
+    bool wal;
+    bool readonly;
+    bool in_bulk;        /* between store_bulk_begin and store_bulk_end */
+    bool bulk_txn_open;  /* a bulk group transaction is open */
+    unsigned bulk_files; /* files written in the open bulk group */
+    int session_fd;      /* flock'ed session marker (clean-shutdown detection), -1 if none */
+    int bulk_fd;         /* flock'ed while this handle runs a bulk load */
+    unsigned busy_limit_ms;
+    uint64_t busy_started_ns;
+    struct qstat qstats[STORE_Q_COUNT_];
+};
+
+/* Prepares (once) and returns statement id, reset and with bindings cleared. */
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id);
+/* Maps a SQLite result code to our errors with a message naming what was being done. */
+int store_db_err(struct store *st, struct err *err, int rc, const char *what);
+/* Runs SQL text with no results (schema scripts, pragmas). */
+int store_exec(struct store *st, const char *sql, struct err *err, const char *what);
+/* Runs a single-row integer query; *out unchanged when no row. */
+int store_query_int(struct store *st, const char *sql, int64_t *out, struct err *err);
+
+int store_txn_begin(struct store *st, struct err *err);
+int store_txn_commit(struct store *st, struct err *err);
+void store_txn_rollback(struct store *st);
+
+/* Binds a string or NULL. */
+void store_bind_text(sqlite3_stmt *s, int idx, const char *v);
+
+/* The SQL text of each statement, and the schema script of each version (store_sql.c). */
+extern const char *const store_stmt_sql[STMT_COUNT_];
+extern const char store_schema_v1_sql[];
+extern const char store_secondary_indexes_sql[];
+extern const char store_drop_secondary_indexes_sql[];
+extern const char store_fts_triggers_sql[];
+extern const char store_drop_fts_triggers_sql[];
+
+/* Schema: creates or migrates (store_schema.c). */
+int store_schema_ensure(struct store *st, struct err *err);
+/* The version recorded in the database (0 for a pre-versioning cache, -1 for an empty file). */
+int store_schema_version(struct store *st, int *out, struct err *err);
+
+/* FTS5 tokenizer and SQL functions (store_fts.c). Called on every new connection. */
+int store_fts_register(sqlite3 *db, struct err *err);
+
+/* Name matching shared by search and the FTS tokenizer (store_match.c). */
+struct store_words {
+    size_t n;
+    const char *start[64];
+    size_t len[64];
+};
+/* Splits an identifier (or a pattern) into sub-words: camelCase, snake_case, digits. */
+void store_split_words(const char *s, size_t len, struct store_words *out);
+bool store_match_exact(const char *name, const char *pat, size_t plen, bool cs);
+bool store_match_prefix(const char *name, const char *pat, size_t plen, bool cs);
+bool store_match_words(const char *name, const struct store_words *pw, bool cs);
+bool store_match_substring(const char *name, const char *pat, size_t plen, bool cs);
+/* Length in bytes of the UTF-8 character starting at p (1 for stray bytes). */
+size_t store_utf8_len(const unsigned char *p, size_t avail);
+
+/* Query statistics (store_qstats.c). */
+void store_qstat_record(struct store *st, enum store_query_kind k, uint64_t elapsed_ns);
+
+/* Writes one batch inside the caller's transaction (store_write.c). */
+int store_write_batch_locked(struct store *st, const struct store_file_batch *b, struct err *err);
+
+/* Bulk mode support (store_write.c): finishes a bulk load that a dead process left behind. */
+int store_bulk_recover(struct store *st, struct err *err);
+
+/* Backups (store_backup.c). */
+int store_backup_make(struct store *st, const char *reason, char **out_path, struct err *err);
+/* Moves a damaged database (and its -wal/-shm) aside; *out_path is the caller's. */
+int store_move_aside(const char *db_path, const char *reason, char **out_path, struct err *err);
+
+#endif

@@ -1,0 +1,349 @@
+/*
+ * store_sql.c - every SQL text of the store: the schema of each version, the index and trigger
+ * scripts bulk mode drops and rebuilds, and the statement table (FTS5's aStmt[] pattern).
+ * Values are always bound; no user data is ever formatted into SQL.
+ */
+#include "store_int.h"
+
+/*
+ * Schema v1. Kind, access and template codes are the enums of store.h. Every row that comes from
+ * a source file carries its file_id: the file owns it (docs/internals/store.md explains the
+ * shape and the byte budget behind it).
+ */
+const char store_schema_v1_sql[] =
+    "CREATE TABLE schema_version(\n"
+    "  version INTEGER PRIMARY KEY,\n"
+    "  applied_at REAL NOT NULL,\n"
+    "  description TEXT);\n"
+    "CREATE TABLE cache_metadata(\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL,\n"
+    "  updated_at REAL NOT NULL);\n"
+    "CREATE TABLE files(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  path TEXT NOT NULL UNIQUE,\n"
+    "  hash TEXT NOT NULL DEFAULT '',\n"
+    "  args_hash TEXT,\n"
+    "  mtime_ns INTEGER NOT NULL DEFAULT 0,\n"
+    "  size INTEGER NOT NULL DEFAULT 0,\n"
+    "  indexed_at REAL NOT NULL DEFAULT 0,\n"
+    "  symbol_count INTEGER NOT NULL DEFAULT 0,\n"
+    "  is_project INTEGER NOT NULL DEFAULT 1,\n"
+    "  is_header INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE INDEX files_indexed ON files(indexed_at);\n"
+    "CREATE TABLE scopes(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  qname TEXT NOT NULL UNIQUE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  ns TEXT NOT NULL,\n"
+    "  kind INTEGER NOT NULL DEFAULT 0);\n"
+    "INSERT INTO scopes(id, qname, name, ns, kind) VALUES (0, '', '', '', 1);\n"
+    "CREATE TABLE symbols(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  usr TEXT NOT NULL,\n"
+    "  usr_key INTEGER NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  scope_id INTEGER NOT NULL DEFAULT 0,\n"
+    "  kind INTEGER NOT NULL,\n"
+    "  is_project INTEGER NOT NULL DEFAULT 0,\n"
+    "  file_id INTEGER,\n"
+    "  line INTEGER,\n"
+    "  col INTEGER,\n"
+    "  signature TEXT,\n"
+    "  access INTEGER NOT NULL DEFAULT 0,\n"
+    "  attrs INTEGER NOT NULL DEFAULT 0,\n"
+    "  template_kind INTEGER NOT NULL DEFAULT 0,\n"
+    "  template_params TEXT,\n"
+    "  target TEXT,\n"
+    "  brief TEXT,\n"
+    "  doc TEXT,\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  updated_at INTEGER NOT NULL);\n"
+    "CREATE INDEX symbols_usr ON symbols(usr_key);\n"
+    "CREATE TABLE decls(\n"
+    "  file_id INTEGER NOT NULL,\n"
+    "  symbol_id INTEGER NOT NULL,\n"
+    "  line INTEGER NOT NULL,\n"
+    "  col INTEGER NOT NULL,\n"
+    "  is_def INTEGER NOT NULL,\n"
+    "  end_line INTEGER NOT NULL,\n"
+    "  end_col INTEGER NOT NULL,\n"
+    "  ext_line INTEGER NOT NULL,\n"
+    "  ext_col INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(file_id, symbol_id, line, col)) WITHOUT ROWID;\n"
+    "CREATE INDEX decls_symbol ON decls(symbol_id, is_def);\n"
+    "CREATE TABLE refs(\n"
+    "  file_id INTEGER NOT NULL,\n"
+    "  line INTEGER NOT NULL,\n"
+    "  col INTEGER NOT NULL,\n"
+    "  symbol_id INTEGER NOT NULL,\n"
+    "  roles INTEGER NOT NULL,\n"
+    "  context_id INTEGER,\n"
+    "  PRIMARY KEY(file_id, line, col, symbol_id)) WITHOUT ROWID;\n"
+    "CREATE TABLE bases(\n"
+    "  file_id INTEGER NOT NULL,\n"
+    "  derived_id INTEGER NOT NULL,\n"
+    "  base_id INTEGER NOT NULL,\n"
+    "  access INTEGER NOT NULL,\n"
+    "  is_virtual INTEGER NOT NULL,\n"
+    "  line INTEGER NOT NULL,\n"
+    "  col INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(file_id, derived_id, base_id)) WITHOUT ROWID;\n"
+    "CREATE INDEX bases_derived ON bases(derived_id);\n"
+    "CREATE INDEX bases_base ON bases(base_id);\n"
+    "CREATE TABLE overrides(\n"
+    "  file_id INTEGER NOT NULL,\n"
+    "  symbol_id INTEGER NOT NULL,\n"
+    "  overridden_id INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(file_id, symbol_id, overridden_id)) WITHOUT ROWID;\n"
+    "CREATE INDEX overrides_symbol ON overrides(symbol_id);\n"
+    "CREATE INDEX overrides_overridden ON overrides(overridden_id);\n"
+    "CREATE TABLE includes(\n"
+    "  file_id INTEGER NOT NULL,\n"
+    "  line INTEGER NOT NULL,\n"
+    "  included_id INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(file_id, line, included_id)) WITHOUT ROWID;\n"
+    "CREATE TABLE header_tracker(\n"
+    "  file_id INTEGER PRIMARY KEY,\n"
+    "  processed_by INTEGER NOT NULL,\n"
+    "  file_hash TEXT NOT NULL,\n"
+    "  compile_commands_hash TEXT,\n"
+    "  processed_at REAL NOT NULL);\n"
+    "CREATE TABLE parse_errors(\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  file_id INTEGER NOT NULL,\n"
+    "  error_type TEXT NOT NULL,\n"
+    "  error_message TEXT NOT NULL,\n"
+    "  stack_trace TEXT,\n"
+    "  file_hash TEXT NOT NULL,\n"
+    "  compile_args_hash TEXT,\n"
+    "  retry_count INTEGER DEFAULT 0,\n"
+    "  timestamp REAL NOT NULL);\n"
+    "CREATE INDEX parse_errors_file ON parse_errors(file_id);\n"
+    "CREATE INDEX parse_errors_time ON parse_errors(timestamp);\n"
+    "CREATE TABLE query_stats(\n"
+    "  kind TEXT PRIMARY KEY,\n"
+    "  count INTEGER NOT NULL,\n"
+    "  total_ns INTEGER NOT NULL,\n"
+    "  max_ns INTEGER NOT NULL,\n"
+    "  hist BLOB);\n"
+    "CREATE VIRTUAL TABLE symbols_fts USING fts5(\n"
+    "  name, content='symbols', content_rowid='id', tokenize='cidx', detail='none');\n"
+    /* The plan's tables as views, so its information stays queryable under its names. */
+    "CREATE VIEW file_metadata AS\n"
+    "  SELECT path AS file_path, hash AS file_hash, args_hash AS compile_args_hash,\n"
+    "         indexed_at, symbol_count FROM files WHERE indexed_at > 0;\n"
+    "CREATE VIEW plan_symbols AS\n"
+    "  SELECT s.usr, s.name,\n"
+    "    CASE s.kind WHEN 1 THEN 'namespace' WHEN 2 THEN 'class' WHEN 3 THEN 'struct'\n"
+    "      WHEN 4 THEN 'union' WHEN 5 THEN 'enum' WHEN 6 THEN 'enum_constant'\n"
+    "      WHEN 7 THEN 'function' WHEN 8 THEN 'method' WHEN 9 THEN 'constructor'\n"
+    "      WHEN 10 THEN 'destructor' WHEN 11 THEN 'conversion' WHEN 12 THEN 'field'\n"
+    "      WHEN 13 THEN 'variable' WHEN 14 THEN 'typedef' WHEN 15 THEN 'type_alias'\n"
+    "      WHEN 16 THEN 'macro' WHEN 17 THEN 'concept' ELSE 'unknown' END AS kind,\n"
+    "    f.path AS file, s.line, s.col AS \"column\", coalesce(s.signature, '') AS signature,\n"
+    "    s.is_project, sc.ns AS namespace,\n"
+    "    CASE s.access WHEN 2 THEN 'protected' WHEN 3 THEN 'private' ELSE 'public' END AS access,\n"
+    "    CASE WHEN sc.kind IN (2, 3, 4) THEN sc.name ELSE '' END AS parent_class,\n"
+    "    (SELECT json_group_array(b.name) FROM bases e JOIN symbols b ON b.id = e.base_id\n"
+    "       WHERE e.derived_id = s.id) AS base_classes,\n"
+    "    (SELECT json_group_array(DISTINCT t.usr) FROM refs r JOIN symbols t ON t.id = r.symbol_id\n"
+    "       WHERE r.context_id = s.id AND r.roles & 16) AS calls,\n"
+    "    (SELECT json_group_array(DISTINCT c.usr) FROM refs r JOIN symbols c ON c.id = r.context_id\n"
+    "       WHERE r.symbol_id = s.id AND r.roles & 16) AS called_by,\n"
+    "    s.created_at, s.updated_at\n"
+    "  FROM symbols s JOIN scopes sc ON sc.id = s.scope_id LEFT JOIN files f ON f.id = s.file_id\n"
+    "  WHERE s.file_id IS NOT NULL;\n";
+
+/* Indexes that only reads need: bulk mode drops them and builds them once at the end. */
+const char store_secondary_indexes_sql[] =
+    "CREATE INDEX IF NOT EXISTS symbols_name ON symbols(is_project, name COLLATE NOCASE);\n"
+    "CREATE INDEX IF NOT EXISTS symbols_scope ON symbols(scope_id);\n"
+    "CREATE INDEX IF NOT EXISTS symbols_file ON symbols(file_id);\n"
+    "CREATE INDEX IF NOT EXISTS refs_symbol ON refs(symbol_id);\n"
+    "CREATE INDEX IF NOT EXISTS refs_caller ON refs(context_id, symbol_id) WHERE roles & 16;\n"
+    "CREATE INDEX IF NOT EXISTS includes_included ON includes(included_id);\n";
+
+const char store_drop_secondary_indexes_sql[] =
+    "DROP INDEX IF EXISTS symbols_name;\n"
+    "DROP INDEX IF EXISTS symbols_scope;\n"
+    "DROP INDEX IF EXISTS symbols_file;\n"
+    "DROP INDEX IF EXISTS refs_symbol;\n"
+    "DROP INDEX IF EXISTS refs_caller;\n"
+    "DROP INDEX IF EXISTS includes_included;\n";
+
+/*
+ * The FTS5 index follows symbols through these triggers, with the 'delete' command (a plain
+ * DELETE on an external-content table would leave stale tokens). recursive_triggers is on for
+ * every connection, so a REPLACE also goes through the delete trigger.
+ */
+const char store_fts_triggers_sql[] =
+    "CREATE TRIGGER IF NOT EXISTS symbols_fts_ai AFTER INSERT ON symbols BEGIN\n"
+    "  INSERT INTO symbols_fts(rowid, name) VALUES (new.id, new.name);\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS symbols_fts_ad AFTER DELETE ON symbols BEGIN\n"
+    "  INSERT INTO symbols_fts(symbols_fts, rowid, name) VALUES ('delete', old.id, old.name);\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS symbols_fts_au AFTER UPDATE ON symbols\n"
+    "  WHEN old.name IS NOT new.name OR old.id IS NOT new.id BEGIN\n"
+    "  INSERT INTO symbols_fts(symbols_fts, rowid, name) VALUES ('delete', old.id, old.name);\n"
+    "  INSERT INTO symbols_fts(rowid, name) VALUES (new.id, new.name);\n"
+    "END;\n";
+
+const char store_drop_fts_triggers_sql[] = "DROP TRIGGER IF EXISTS symbols_fts_ai;\n"
+                                           "DROP TRIGGER IF EXISTS symbols_fts_ad;\n"
+                                           "DROP TRIGGER IF EXISTS symbols_fts_au;\n";
+
+/* The common filters of every search statement, with NULL / 0 meaning "no filter". */
+#define SEARCH_FILTERS                                                                             \
+    " AND s.file_id IS NOT NULL"                                                                   \
+    " AND (?3 = 0 OR (?3 >> s.kind) & 1)"                                                          \
+    " AND (?4 IS NULL OR sc.ns = ?4)"                                                              \
+    " AND (?5 IS NULL OR s.file_id IN (SELECT id FROM files WHERE path = ?5 OR"                    \
+    "      (substr(path, -length(?5)) = ?5 AND substr(path, -length(?5) - 1, 1) = '/')))"          \
+    " AND (?6 IS NULL OR sc.qname = ?6)"
+
+const char *const store_stmt_sql[STMT_COUNT_] = {
+    [STMT_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_META_GET] = "SELECT value FROM cache_metadata WHERE key = ?1",
+    [STMT_META_SET] = "INSERT INTO cache_metadata(key, value, updated_at) VALUES (?1, ?2, ?3)"
+                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
+                      " updated_at = excluded.updated_at",
+    [STMT_FILE_ID] = "SELECT id FROM files WHERE path = ?1",
+    [STMT_FILE_INSERT] = "INSERT INTO files(path, hash, args_hash, mtime_ns, size, indexed_at,"
+                         " is_project, is_header) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [STMT_FILE_UPDATE] = "UPDATE files SET hash = ?2, args_hash = ?3, mtime_ns = ?4, size = ?5,"
+                         " indexed_at = ?6, is_project = ?7, is_header = ?8, symbol_count = ?9"
+                         " WHERE id = ?1",
+    [STMT_FILE_GET] = "SELECT path, hash, args_hash, mtime_ns, size, indexed_at, symbol_count,"
+                      " is_project, is_header FROM files WHERE path = ?1 AND indexed_at > 0",
+    [STMT_FILE_DELETE] = "DELETE FROM files WHERE id = ?1",
+    [STMT_FILE_SYMCOUNT] = "UPDATE files SET hash = '', args_hash = NULL, indexed_at = 0,"
+                           " symbol_count = 0, mtime_ns = 0, size = 0 WHERE id = ?1",
+    [STMT_FILE_SET_SYMCOUNT] = "UPDATE files SET symbol_count = ?2 WHERE id = ?1",
+    [STMT_SCOPE_ID] = "SELECT id FROM scopes WHERE qname = ?1",
+    [STMT_SCOPE_INSERT] = "INSERT INTO scopes(qname, name, ns, kind) VALUES (?1, ?2, ?3, ?4)",
+    [STMT_SYM_BY_KEY] = "SELECT id, usr FROM symbols WHERE usr_key = ?1",
+    [STMT_SYM_INSERT] =
+        "INSERT INTO symbols(usr, usr_key, name, scope_id, kind, is_project, file_id, line, col,"
+        " signature, access, attrs, template_kind, template_params, target, brief, doc,"
+        " created_at, updated_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+        " ?18, ?18)",
+    [STMT_SYM_UPDATE_PROPS] =
+        "UPDATE symbols SET name = ?2, scope_id = ?3, kind = ?4, signature = ?5, access = ?6,"
+        " attrs = ?7, template_kind = ?8, template_params = ?9, target = ?10,"
+        " brief = coalesce(?11, brief), doc = coalesce(?12, doc), updated_at = ?13 WHERE id = ?1",
+    [STMT_SYM_UPDATE_DOCS] = "UPDATE symbols SET brief = coalesce(?2, brief),"
+                             " doc = coalesce(?3, doc) WHERE id = ?1 AND"
+                             " (?2 IS NOT NULL OR ?3 IS NOT NULL)",
+    [STMT_SYM_UPGRADE_PLACEHOLDER] = "UPDATE symbols SET name = ?2, kind = ?3 WHERE id = ?1 AND"
+                                     " file_id IS NULL AND kind = 0",
+    [STMT_SYM_HAS_DEF] = "SELECT 1 FROM decls WHERE symbol_id = ?1 AND is_def = 1 LIMIT 1",
+    [STMT_SYM_BEST_DECL] = "SELECT d.file_id, d.line, d.col, f.is_project FROM decls d"
+                           " JOIN files f ON f.id = d.file_id WHERE d.symbol_id = ?1"
+                           " ORDER BY d.is_def DESC, f.path, d.line, d.col LIMIT 1",
+    [STMT_SYM_SET_LOCATION] = "UPDATE symbols SET file_id = ?2, line = ?3, col = ?4,"
+                              " is_project = ?5 WHERE id = ?1 AND (file_id IS NOT ?2 OR"
+                              " line IS NOT ?3 OR col IS NOT ?4 OR is_project IS NOT ?5)",
+    [STMT_SYM_CLEAR_LOCATION] = "UPDATE symbols SET file_id = NULL, line = NULL, col = NULL,"
+                                " is_project = 0 WHERE id = ?1 AND file_id IS NOT NULL",
+    [STMT_SYM_IS_REFERENCED] =
+        "SELECT EXISTS(SELECT 1 FROM refs WHERE symbol_id = ?1)"
+        " OR EXISTS(SELECT 1 FROM refs WHERE context_id = ?1 AND roles & 16)"
+        " OR EXISTS(SELECT 1 FROM bases WHERE base_id = ?1)"
+        " OR EXISTS(SELECT 1 FROM bases WHERE derived_id = ?1)"
+        " OR EXISTS(SELECT 1 FROM overrides WHERE symbol_id = ?1)"
+        " OR EXISTS(SELECT 1 FROM overrides WHERE overridden_id = ?1)",
+    [STMT_SYM_DELETE] = "DELETE FROM symbols WHERE id = ?1",
+    [STMT_DECL_INSERT] = "INSERT OR IGNORE INTO decls(file_id, symbol_id, line, col, is_def,"
+                         " end_line, end_col, ext_line, ext_col)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [STMT_REF_INSERT] = "INSERT INTO refs(file_id, line, col, symbol_id, roles, context_id)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET"
+                        " roles = roles | excluded.roles,"
+                        " context_id = coalesce(context_id, excluded.context_id)",
+    [STMT_BASE_INSERT] = "INSERT OR IGNORE INTO bases(file_id, derived_id, base_id, access,"
+                         " is_virtual, line, col) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_OVERRIDE_INSERT] = "INSERT OR IGNORE INTO overrides(file_id, symbol_id, overridden_id)"
+                             " VALUES (?1, ?2, ?3)",
+    [STMT_INCLUDE_INSERT] = "INSERT OR IGNORE INTO includes(file_id, line, included_id)"
+                            " VALUES (?1, ?2, ?3)",
+    [STMT_TOUCH_FROM_FILE] =
+        "INSERT OR IGNORE INTO temp.touched(id)"
+        " SELECT symbol_id FROM decls WHERE file_id = ?1"
+        " UNION SELECT symbol_id FROM refs WHERE file_id = ?1"
+        " UNION SELECT context_id FROM refs WHERE file_id = ?1 AND context_id IS NOT NULL"
+        " UNION SELECT derived_id FROM bases WHERE file_id = ?1"
+        " UNION SELECT base_id FROM bases WHERE file_id = ?1"
+        " UNION SELECT symbol_id FROM overrides WHERE file_id = ?1"
+        " UNION SELECT overridden_id FROM overrides WHERE file_id = ?1",
+    [STMT_TOUCH_ADD] = "INSERT OR IGNORE INTO temp.touched(id) VALUES (?1)",
+    [STMT_TOUCH_LIST] = "SELECT id FROM temp.touched ORDER BY id",
+    [STMT_TOUCH_CLEAR] = "DELETE FROM temp.touched",
+    [STMT_DEL_DECLS] = "DELETE FROM decls WHERE file_id = ?1",
+    [STMT_DEL_REFS] = "DELETE FROM refs WHERE file_id = ?1",
+    [STMT_DEL_BASES] = "DELETE FROM bases WHERE file_id = ?1",
+    [STMT_DEL_OVERRIDES] = "DELETE FROM overrides WHERE file_id = ?1",
+    [STMT_DEL_INCLUDES] = "DELETE FROM includes WHERE file_id = ?1",
+    [STMT_DEL_HEADER_TRACK] = "DELETE FROM header_tracker WHERE file_id = ?1",
+    [STMT_FILE_HAS_DEPENDENTS] = "SELECT EXISTS(SELECT 1 FROM includes WHERE included_id = ?1)"
+                                 " OR EXISTS(SELECT 1 FROM parse_errors WHERE file_id = ?1)",
+    [STMT_PERR_INSERT] = "INSERT INTO parse_errors(file_id, error_type, error_message,"
+                         " stack_trace, file_hash, compile_args_hash, retry_count, timestamp)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [STMT_PERR_CLEAR] = "DELETE FROM parse_errors WHERE file_id = ?1",
+    [STMT_HEADER_CLAIM] =
+        "INSERT INTO header_tracker(file_id, processed_by, file_hash, compile_commands_hash,"
+        " processed_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(file_id) DO UPDATE SET"
+        " processed_by = excluded.processed_by, file_hash = excluded.file_hash,"
+        " compile_commands_hash = excluded.compile_commands_hash,"
+        " processed_at = excluded.processed_at",
+    [STMT_SEARCH_EXACT_COUNT] = "SELECT count(*) FROM symbols s JOIN scopes sc ON sc.id ="
+                                " s.scope_id WHERE s.is_project = ?1 AND"
+                                " s.name = ?2 COLLATE NOCASE AND (?7 = 0 OR s.name = ?2)"
+                                SEARCH_FILTERS,
+    [STMT_SEARCH_EXACT_PAGE] = "SELECT s.id FROM symbols s JOIN scopes sc ON sc.id ="
+                               " s.scope_id WHERE s.is_project = ?1 AND"
+                               " s.name = ?2 COLLATE NOCASE AND (?7 = 0 OR s.name = ?2)"
+                               SEARCH_FILTERS " ORDER BY s.name COLLATE NOCASE, s.name, sc.qname, s.id"
+                               " LIMIT ?9 OFFSET ?10",
+    [STMT_SEARCH_PREFIX_COUNT] =
+        "SELECT count(*) FROM symbols s JOIN scopes sc ON sc.id = s.scope_id"
+        " WHERE s.is_project = ?1 AND s.name COLLATE NOCASE >= ?2 AND"
+        " s.name COLLATE NOCASE < ?11 AND (?7 = 0 OR substr(s.name, 1, length(?2)) = ?2)"
+        " AND (?8 IS NULL OR NOT (s.name = ?8 COLLATE NOCASE AND (?7 = 0 OR s.name = ?8)))"
+        SEARCH_FILTERS,
+    [STMT_SEARCH_PREFIX_PAGE] =
+        "SELECT s.id FROM symbols s JOIN scopes sc ON sc.id = s.scope_id"
+        " WHERE s.is_project = ?1 AND s.name COLLATE NOCASE >= ?2 AND"
+        " s.name COLLATE NOCASE < ?11 AND (?7 = 0 OR substr(s.name, 1, length(?2)) = ?2)"
+        " AND (?8 IS NULL OR NOT (s.name = ?8 COLLATE NOCASE AND (?7 = 0 OR s.name = ?8)))"
+        SEARCH_FILTERS " ORDER BY s.name COLLATE NOCASE, s.name, sc.qname, s.id LIMIT ?9 OFFSET ?10",
+    [STMT_SEARCH_FTS] = "SELECT s.id, s.is_project, s.name, sc.qname FROM symbols_fts"
+                        " JOIN symbols s ON s.id = symbols_fts.rowid"
+                        " JOIN scopes sc ON sc.id = s.scope_id"
+                        " WHERE symbols_fts MATCH ?1 AND (?2 = 1 OR s.is_project = 1)"
+                        SEARCH_FILTERS,
+    [STMT_SEARCH_ALL_NAMES] = "SELECT s.id, s.is_project, s.name, sc.qname FROM symbols s"
+                              " JOIN scopes sc ON sc.id = s.scope_id"
+                              " WHERE ?1 IS NULL AND (?2 = 1 OR s.is_project = 1)"
+                              SEARCH_FILTERS,
+    [STMT_SEARCH_ROW] =
+        "SELECT s.id, s.usr, s.name,"
+        " CASE WHEN sc.qname = '' THEN s.name ELSE sc.qname || '::' || s.name END,"
+        " s.signature, sc.ns, sc.qname, s.kind, s.access, s.template_kind, s.attrs,"
+        " s.is_project, f.path, s.line, s.col, s.brief, s.doc, s.template_params"
+        " FROM symbols s JOIN scopes sc ON sc.id = s.scope_id"
+        " LEFT JOIN files f ON f.id = s.file_id WHERE s.id = ?1",
+    [STMT_SEARCH_DECLS] = "SELECT f.path, d.is_def, d.line, d.col, d.end_line, d.end_col"
+                          " FROM decls d JOIN files f ON f.id = d.file_id"
+                          " WHERE d.symbol_id = ?1 ORDER BY d.is_def DESC, f.path, d.line, d.col",
+    [STMT_QSTAT_GET] = "SELECT count, total_ns, max_ns, hist FROM query_stats WHERE kind = ?1",
+    [STMT_QSTAT_MERGE] =
+        "INSERT INTO query_stats(kind, count, total_ns, max_ns, hist) VALUES (?1, ?2, ?3, ?4, ?5)"
+        " ON CONFLICT(kind) DO UPDATE SET count = excluded.count, total_ns = excluded.total_ns,"
+        " max_ns = excluded.max_ns, hist = excluded.hist",
+};

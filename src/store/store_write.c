@@ -1,0 +1,918 @@
+/*
+ * store_write.c - writing: one file's batch replaces everything the file contributed, deleting a
+ * file, and bulk mode for first-time indexing.
+ *
+ * Invariants:
+ *   1. Every row of decls, refs, bases, overrides and includes carries the file_id of the file
+ *      that contributed it, and only writes of that file add or remove it.
+ *   2. A symbol row exists while some file declares it or some edge points at it. A symbol that
+ *      only edges point at is a placeholder: file_id NULL, hidden from search.
+ *   3. symbols.file_id/line/col is the symbol's best declaration: a definition first, then the
+ *      smallest (path, line, col). store_write_batch_locked restores it for every symbol whose
+ *      declarations changed (the temp.touched set) before it returns.
+ *   4. symbols_fts follows symbols through triggers, except in bulk mode, where the triggers and
+ *      the read-only indexes are dropped (cache_metadata bulk_pending = 1) and store_bulk_end or
+ *      the next store_open rebuilds them (store_bulk_recover).
+ *
+ * Transitions: store_file_replace (normal: one transaction per file; bulk: a savepoint per file
+ * inside a group transaction), store_file_delete, store_bulk_begin -> store_bulk_end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+#define BULK_GROUP_FILES 256
+
+/* ---- a small string -> id map, borrowed keys, per batch ---------------------------------- */
+
+struct idmap_slot {
+    const char *key;
+    uint64_t hash;
+    int64_t value;
+};
+
+struct idmap {
+    struct idmap_slot *slots;
+    size_t cap, n;
+};
+
+static void idmap_free(struct idmap *m)
+{
+    free(m->slots);
+    memset(m, 0, sizeof(*m));
+}
+
+static struct idmap_slot *idmap_find(struct idmap *m, const char *key, uint64_t h)
+{
+    size_t mask = m->cap - 1, i = h & mask;
+    while (m->slots[i].key) {
+        if (m->slots[i].hash == h && !strcmp(m->slots[i].key, key))
+            return &m->slots[i];
+        i = (i + 1) & mask;
+    }
+    return &m->slots[i];
+}
+
+static bool idmap_get(struct idmap *m, const char *key, int64_t *value)
+{
+    struct idmap_slot *s;
+    if (!m->n)
+        return false;
+    s = idmap_find(m, key, hash_bytes64(key, strlen(key)));
+    if (!s->key)
+        return false;
+    *value = s->value;
+    return true;
+}
+
+static void idmap_put(struct idmap *m, const char *key, int64_t value)
+{
+    uint64_t h = hash_bytes64(key, strlen(key));
+    struct idmap_slot *s;
+    if ((m->n + 1) * 2 > m->cap) {
+        struct idmap old = *m;
+        m->cap = m->cap ? m->cap * 2 : 64;
+        m->slots = xcalloc(m->cap, sizeof(*m->slots));
+        m->n = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i].key)
+                *idmap_find(m, old.slots[i].key, old.slots[i].hash) = old.slots[i], m->n++;
+        free(old.slots);
+    }
+    s = idmap_find(m, key, h);
+    if (!s->key)
+        m->n++;
+    s->key = key;
+    s->hash = h;
+    s->value = value;
+}
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+struct wctx {
+    struct store *st;
+    struct err *err;
+    int64_t file_id;
+    int64_t now;
+    struct idmap usr_ids;
+    struct idmap scope_ids;
+};
+
+static int fail(struct wctx *w, int rc, const char *what)
+{
+    return store_db_err(w->st, w->err, rc, what);
+}
+
+/* Steps a write statement to completion. */
+static int run(struct wctx *w, sqlite3_stmt *s, const char *what)
+{
+    int rc;
+    if (!s)
+        return fail(w, sqlite3_errcode(w->st->db), what);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return fail(w, rc, what);
+    return 0;
+}
+
+static int lookup_usr(struct wctx *w, const char *usr, int64_t *id)
+{
+    sqlite3_stmt *s = store_stmt(w->st, STMT_SYM_BY_KEY);
+    int rc;
+    *id = 0;
+    if (!s)
+        return fail(w, sqlite3_errcode(w->st->db), "cannot look up a symbol");
+    sqlite3_bind_int64(s, 1, hash_key31(usr));
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *u = (const char *)sqlite3_column_text(s, 1);
+        if (u && !strcmp(u, usr)) {
+            *id = sqlite3_column_int64(s, 0);
+            break;
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(w, rc, "cannot look up a symbol");
+    return 0;
+}
+
+static int scope_id(struct wctx *w, const struct store_symbol *sym, int64_t *out)
+{
+    const char *q = sym->scope ? sym->scope : "";
+    sqlite3_stmt *s;
+    int rc;
+
+    *out = 0;
+    if (!*q)
+        return 0;
+    if (idmap_get(&w->scope_ids, q, out))
+        return 0;
+    s = store_stmt(w->st, STMT_SCOPE_ID);
+    if (!s)
+        return fail(w, sqlite3_errcode(w->st->db), "cannot look up a scope");
+    sqlite3_bind_text(s, 1, q, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+    } else {
+        const char *last = q;
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE)
+            return fail(w, rc, "cannot look up a scope");
+        for (const char *p = q; (p = strstr(p, "::")) != NULL; p += 2)
+            last = p + 2;
+        s = store_stmt(w->st, STMT_SCOPE_INSERT);
+        if (!s)
+            return fail(w, sqlite3_errcode(w->st->db), "cannot add a scope");
+        sqlite3_bind_text(s, 1, q, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, last, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, sym->scope_ns ? sym->scope_ns : q, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 4, (int)sym->scope_kind);
+        rc = run(w, s, "cannot add a scope");
+        if (rc)
+            return rc;
+        *out = sqlite3_last_insert_rowid(w->st->db);
+    }
+    idmap_put(&w->scope_ids, q, *out);
+    return 0;
+}
+
+static int touch(struct wctx *w, int64_t id)
+{
+    sqlite3_stmt *s = store_stmt(w->st, STMT_TOUCH_ADD);
+    if (s)
+        sqlite3_bind_int64(s, 1, id);
+    return run(w, s, "cannot track a changed symbol");
+}
+
+/* Placeholder for a symbol known only by usr (the target of a reference, a base...). */
+static int ensure_symbol(struct wctx *w, const char *usr, const char *name, enum store_kind kind,
+                         int64_t *id)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if (idmap_get(&w->usr_ids, usr, id))
+        return 0;
+    rc = lookup_usr(w, usr, id);
+    if (rc)
+        return rc;
+    if (!*id) {
+        s = store_stmt(w->st, STMT_SYM_INSERT);
+        if (!s)
+            return fail(w, sqlite3_errcode(w->st->db), "cannot add a symbol");
+        sqlite3_bind_text(s, 1, usr, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, hash_key31(usr));
+        sqlite3_bind_text(s, 3, name ? name : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 4, 0);
+        sqlite3_bind_int(s, 5, (int)kind);
+        sqlite3_bind_int(s, 6, 0);
+        for (int i = 7; i <= 10; i++)
+            sqlite3_bind_null(s, i);
+        sqlite3_bind_int(s, 11, 0);
+        sqlite3_bind_int(s, 12, 0);
+        sqlite3_bind_int(s, 13, 0);
+        for (int i = 14; i <= 17; i++)
+            sqlite3_bind_null(s, i);
+        sqlite3_bind_int64(s, 18, w->now);
+        rc = run(w, s, "cannot add a symbol");
+        if (rc)
+            return rc;
+        *id = sqlite3_last_insert_rowid(w->st->db);
+    }
+    idmap_put(&w->usr_ids, usr, *id);
+    return 0;
+}
+
+static const char *nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+/* One symbol of the batch, merged over its records in the file. */
+struct merged {
+    const struct store_symbol *auth; /* the record whose properties win */
+    const struct store_symbol *loc;  /* the record that gives the location */
+    const char *brief, *doc;
+};
+
+static bool better_loc(const struct store_symbol *a, const struct store_symbol *b)
+{
+    if (a->is_definition != b->is_definition)
+        return a->is_definition;
+    if (a->range.line != b->range.line)
+        return a->range.line < b->range.line;
+    return a->range.col < b->range.col;
+}
+
+static int write_symbol(struct wctx *w, const struct merged *m, bool is_project, int64_t *id)
+{
+    const struct store_symbol *a = m->auth;
+    sqlite3_stmt *s;
+    int64_t sc;
+    int rc;
+
+    rc = scope_id(w, a, &sc);
+    if (rc)
+        return rc;
+    rc = lookup_usr(w, a->usr, id);
+    if (rc)
+        return rc;
+    if (!*id) {
+        s = store_stmt(w->st, STMT_SYM_INSERT);
+        if (!s)
+            return fail(w, sqlite3_errcode(w->st->db), "cannot add a symbol");
+        sqlite3_bind_text(s, 1, a->usr, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, hash_key31(a->usr));
+        sqlite3_bind_text(s, 3, a->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, sc);
+        sqlite3_bind_int(s, 5, (int)a->kind);
+        sqlite3_bind_int(s, 6, is_project);
+        sqlite3_bind_int64(s, 7, w->file_id);
+        sqlite3_bind_int64(s, 8, m->loc->range.line);
+        sqlite3_bind_int64(s, 9, m->loc->range.col);
+        store_bind_text(s, 10, nonempty(a->signature));
+        sqlite3_bind_int(s, 11, (int)a->access);
+        sqlite3_bind_int(s, 12, (int)a->attrs);
+        sqlite3_bind_int(s, 13, (int)a->template_kind);
+        store_bind_text(s, 14, nonempty(a->template_params));
+        store_bind_text(s, 15, nonempty(a->target));
+        store_bind_text(s, 16, m->brief);
+        store_bind_text(s, 17, m->doc);
+        sqlite3_bind_int64(s, 18, w->now);
+        rc = run(w, s, "cannot add a symbol");
+        if (rc)
+            return rc;
+        *id = sqlite3_last_insert_rowid(w->st->db);
+    } else {
+        bool authoritative = a->is_definition;
+        if (!authoritative) {
+            s = store_stmt(w->st, STMT_SYM_HAS_DEF);
+            if (!s)
+                return fail(w, sqlite3_errcode(w->st->db), "cannot read a symbol");
+            sqlite3_bind_int64(s, 1, *id);
+            rc = sqlite3_step(s);
+            sqlite3_reset(s);
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return fail(w, rc, "cannot read a symbol");
+            authoritative = rc == SQLITE_DONE;
+        }
+        if (authoritative) {
+            s = store_stmt(w->st, STMT_SYM_UPDATE_PROPS);
+            if (!s)
+                return fail(w, sqlite3_errcode(w->st->db), "cannot update a symbol");
+            sqlite3_bind_int64(s, 1, *id);
+            sqlite3_bind_text(s, 2, a->name, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 3, sc);
+            sqlite3_bind_int(s, 4, (int)a->kind);
+            store_bind_text(s, 5, nonempty(a->signature));
+            sqlite3_bind_int(s, 6, (int)a->access);
+            sqlite3_bind_int(s, 7, (int)a->attrs);
+            sqlite3_bind_int(s, 8, (int)a->template_kind);
+            store_bind_text(s, 9, nonempty(a->template_params));
+            store_bind_text(s, 10, nonempty(a->target));
+            store_bind_text(s, 11, m->brief);
+            store_bind_text(s, 12, m->doc);
+            sqlite3_bind_int64(s, 13, w->now);
+        } else {
+            s = store_stmt(w->st, STMT_SYM_UPDATE_DOCS);
+            if (!s)
+                return fail(w, sqlite3_errcode(w->st->db), "cannot update a symbol");
+            sqlite3_bind_int64(s, 1, *id);
+            store_bind_text(s, 2, m->brief);
+            store_bind_text(s, 3, m->doc);
+        }
+        rc = run(w, s, "cannot update a symbol");
+        if (!rc)
+            rc = touch(w, *id);
+        if (rc)
+            return rc;
+    }
+    idmap_put(&w->usr_ids, a->usr, *id);
+    return 0;
+}
+
+static int file_row(struct wctx *w, const char *path, int64_t *id)
+{
+    sqlite3_stmt *s = store_stmt(w->st, STMT_FILE_ID);
+    int rc;
+    *id = 0;
+    if (!s)
+        return fail(w, sqlite3_errcode(w->st->db), "cannot look up a file");
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(w, rc, "cannot look up a file");
+    return 0;
+}
+
+/* A files row for a path (a placeholder row when it was never indexed). */
+static int ensure_file(struct wctx *w, const char *path, int64_t *id)
+{
+    sqlite3_stmt *s;
+    int rc = file_row(w, path, id);
+    if (rc || *id)
+        return rc;
+    s = store_stmt(w->st, STMT_FILE_INSERT);
+    if (!s)
+        return fail(w, sqlite3_errcode(w->st->db), "cannot add a file");
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, "", -1, SQLITE_STATIC);
+    sqlite3_bind_null(s, 3);
+    sqlite3_bind_int(s, 4, 0);
+    sqlite3_bind_int(s, 5, 0);
+    sqlite3_bind_double(s, 6, 0.0);
+    sqlite3_bind_int(s, 7, 1);
+    sqlite3_bind_int(s, 8, 0);
+    rc = run(w, s, "cannot add a file");
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(w->st->db);
+    return rc;
+}
+
+static int ensure_touched_table(struct store *st, struct err *err)
+{
+    return store_exec(st, "CREATE TEMP TABLE IF NOT EXISTS touched(id INTEGER PRIMARY KEY)", err,
+                      "cannot prepare the write");
+}
+
+/* Removes what file_id contributed, remembering the symbols it touched. */
+static int remove_contributions(struct wctx *w)
+{
+    static const enum store_stmt dels[] = {STMT_DEL_DECLS, STMT_DEL_REFS, STMT_DEL_BASES,
+                                           STMT_DEL_OVERRIDES, STMT_DEL_INCLUDES};
+    sqlite3_stmt *s = store_stmt(w->st, STMT_TOUCH_FROM_FILE);
+    int rc;
+    if (s)
+        sqlite3_bind_int64(s, 1, w->file_id);
+    rc = run(w, s, "cannot collect the file's symbols");
+    for (size_t i = 0; !rc && i < ARRAY_SIZE(dels); i++) {
+        s = store_stmt(w->st, dels[i]);
+        if (s)
+            sqlite3_bind_int64(s, 1, w->file_id);
+        rc = run(w, s, "cannot remove the file's old records");
+    }
+    return rc;
+}
+
+/* Restores invariant 3 and garbage-collects for every touched symbol. */
+static int settle_touched(struct wctx *w)
+{
+    sqlite3_stmt *s = store_stmt(w->st, STMT_TOUCH_LIST);
+    int64_t *ids = NULL;
+    size_t n = 0, alloc = 0;
+    int rc;
+
+    if (!s)
+        return fail(w, sqlite3_errcode(w->st->db), "cannot list changed symbols");
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ALLOC_GROW(ids, n + 1, alloc);
+        ids[n++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        free(ids);
+        return fail(w, rc, "cannot list changed symbols");
+    }
+    rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        int64_t id = ids[i];
+        s = store_stmt(w->st, STMT_SYM_BEST_DECL);
+        if (!s) {
+            rc = fail(w, sqlite3_errcode(w->st->db), "cannot read declarations");
+            break;
+        }
+        sqlite3_bind_int64(s, 1, id);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            int64_t f = sqlite3_column_int64(s, 0), line = sqlite3_column_int64(s, 1),
+                    col = sqlite3_column_int64(s, 2), proj = sqlite3_column_int64(s, 3);
+            sqlite3_reset(s);
+            s = store_stmt(w->st, STMT_SYM_SET_LOCATION);
+            if (s) {
+                sqlite3_bind_int64(s, 1, id);
+                sqlite3_bind_int64(s, 2, f);
+                sqlite3_bind_int64(s, 3, line);
+                sqlite3_bind_int64(s, 4, col);
+                sqlite3_bind_int64(s, 5, proj);
+            }
+            rc = run(w, s, "cannot update a symbol's location");
+            continue;
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) {
+            rc = fail(w, rc, "cannot read declarations");
+            break;
+        }
+        /* No declaration left: keep a placeholder while edges point at it, else remove it. */
+        s = store_stmt(w->st, STMT_SYM_IS_REFERENCED);
+        if (!s) {
+            rc = fail(w, sqlite3_errcode(w->st->db), "cannot check references");
+            break;
+        }
+        sqlite3_bind_int64(s, 1, id);
+        rc = sqlite3_step(s);
+        {
+            bool referenced = rc == SQLITE_ROW && sqlite3_column_int(s, 0);
+            sqlite3_reset(s);
+            if (rc != SQLITE_ROW) {
+                rc = fail(w, rc, "cannot check references");
+                break;
+            }
+            s = store_stmt(w->st, referenced ? STMT_SYM_CLEAR_LOCATION : STMT_SYM_DELETE);
+            if (s)
+                sqlite3_bind_int64(s, 1, id);
+            rc = run(w, s, "cannot remove a symbol");
+        }
+    }
+    free(ids);
+    if (!rc) {
+        s = store_stmt(w->st, STMT_TOUCH_CLEAR);
+        rc = run(w, s, "cannot clear the changed-symbol list");
+    }
+    return rc;
+}
+
+static int write_records(struct wctx *w, const struct store_file_batch *b, size_t *nsymbols)
+{
+    struct merged *ms = NULL;
+    struct idmap byusr = {0};
+    size_t nm = 0;
+    int64_t *ids = NULL;
+    int rc = 0;
+
+    /* Merge the records of each usr: a definition's properties win, docs fill in. */
+    ms = xcalloc(b->nsymbols ? b->nsymbols : 1, sizeof(*ms));
+    for (size_t i = 0; i < b->nsymbols; i++) {
+        const struct store_symbol *sym = &b->symbols[i];
+        int64_t at;
+        struct merged *m;
+        if (!idmap_get(&byusr, sym->usr, &at)) {
+            at = (int64_t)nm++;
+            idmap_put(&byusr, sym->usr, at);
+            ms[at].auth = sym;
+            ms[at].loc = sym;
+        }
+        m = &ms[at];
+        if (sym->is_definition && !m->auth->is_definition)
+            m->auth = sym;
+        if (better_loc(sym, m->loc))
+            m->loc = sym;
+        if (!m->brief || (sym == m->auth && nonempty(sym->brief)))
+            m->brief = nonempty(sym->brief) ? sym->brief : m->brief;
+        if (!m->doc || (sym == m->auth && nonempty(sym->doc)))
+            m->doc = nonempty(sym->doc) ? sym->doc : m->doc;
+    }
+    ids = xcalloc(nm ? nm : 1, sizeof(*ids));
+    for (size_t i = 0; !rc && i < nm; i++)
+        rc = write_symbol(w, &ms[i], b->is_project, &ids[i]);
+    for (size_t i = 0; !rc && i < b->nsymbols; i++) {
+        const struct store_symbol *sym = &b->symbols[i];
+        sqlite3_stmt *s = store_stmt(w->st, STMT_DECL_INSERT);
+        int64_t at = 0;
+        idmap_get(&byusr, sym->usr, &at);
+        if (s) {
+            sqlite3_bind_int64(s, 1, w->file_id);
+            sqlite3_bind_int64(s, 2, ids[at]);
+            sqlite3_bind_int64(s, 3, sym->range.line);
+            sqlite3_bind_int64(s, 4, sym->range.col);
+            sqlite3_bind_int(s, 5, sym->is_definition);
+            sqlite3_bind_int64(s, 6, sym->range.end_line ? sym->range.end_line : sym->range.line);
+            sqlite3_bind_int64(s, 7, sym->range.end_line ? sym->range.end_col : sym->range.col);
+            sqlite3_bind_int64(s, 8, sym->extent_start.line ? sym->extent_start.line
+                                                            : sym->range.line);
+            sqlite3_bind_int64(s, 9, sym->extent_start.line ? sym->extent_start.col
+                                                            : sym->range.col);
+        }
+        rc = run(w, s, "cannot add a declaration");
+    }
+    for (size_t i = 0; !rc && i < b->nrefs; i++) {
+        const struct store_ref *r = &b->refs[i];
+        int64_t tid = 0, cid = 0;
+        sqlite3_stmt *s;
+        rc = ensure_symbol(w, r->usr, r->target_name, r->target_kind, &tid);
+        if (!rc && nonempty(r->context_usr))
+            rc = ensure_symbol(w, r->context_usr, NULL, STORE_KIND_UNKNOWN, &cid);
+        if (rc)
+            break;
+        s = store_stmt(w->st, STMT_REF_INSERT);
+        if (s) {
+            sqlite3_bind_int64(s, 1, w->file_id);
+            sqlite3_bind_int64(s, 2, r->line);
+            sqlite3_bind_int64(s, 3, r->col);
+            sqlite3_bind_int64(s, 4, tid);
+            sqlite3_bind_int(s, 5, (int)r->roles);
+            if (cid)
+                sqlite3_bind_int64(s, 6, cid);
+            else
+                sqlite3_bind_null(s, 6);
+        }
+        rc = run(w, s, "cannot add a reference");
+    }
+    for (size_t i = 0; !rc && i < b->nbases; i++) {
+        const struct store_base *e = &b->bases[i];
+        int64_t did = 0, bid = 0;
+        sqlite3_stmt *s;
+        rc = ensure_symbol(w, e->derived_usr, NULL, STORE_KIND_CLASS, &did);
+        if (!rc)
+            rc = ensure_symbol(w, e->base_usr, e->base_name, STORE_KIND_CLASS, &bid);
+        if (rc)
+            break;
+        s = store_stmt(w->st, STMT_BASE_INSERT);
+        if (s) {
+            sqlite3_bind_int64(s, 1, w->file_id);
+            sqlite3_bind_int64(s, 2, did);
+            sqlite3_bind_int64(s, 3, bid);
+            sqlite3_bind_int(s, 4, (int)e->access);
+            sqlite3_bind_int(s, 5, e->is_virtual);
+            sqlite3_bind_int64(s, 6, e->line);
+            sqlite3_bind_int64(s, 7, e->col);
+        }
+        rc = run(w, s, "cannot add a base class");
+    }
+    for (size_t i = 0; !rc && i < b->noverrides; i++) {
+        const struct store_override *o = &b->overrides[i];
+        int64_t mid = 0, oid = 0;
+        sqlite3_stmt *s;
+        rc = ensure_symbol(w, o->usr, NULL, STORE_KIND_METHOD, &mid);
+        if (!rc)
+            rc = ensure_symbol(w, o->overridden_usr, o->overridden_name, STORE_KIND_METHOD, &oid);
+        if (rc)
+            break;
+        s = store_stmt(w->st, STMT_OVERRIDE_INSERT);
+        if (s) {
+            sqlite3_bind_int64(s, 1, w->file_id);
+            sqlite3_bind_int64(s, 2, mid);
+            sqlite3_bind_int64(s, 3, oid);
+        }
+        rc = run(w, s, "cannot add an override");
+    }
+    for (size_t i = 0; !rc && i < b->nincludes; i++) {
+        const struct store_include *inc = &b->includes[i];
+        int64_t fid = 0;
+        sqlite3_stmt *s;
+        rc = ensure_file(w, inc->path, &fid);
+        if (rc)
+            break;
+        s = store_stmt(w->st, STMT_INCLUDE_INSERT);
+        if (s) {
+            sqlite3_bind_int64(s, 1, w->file_id);
+            sqlite3_bind_int64(s, 2, inc->line);
+            sqlite3_bind_int64(s, 3, fid);
+        }
+        rc = run(w, s, "cannot add an include");
+    }
+    *nsymbols = nm;
+    free(ids);
+    free(ms);
+    idmap_free(&byusr);
+    return rc;
+}
+
+int store_write_batch_locked(struct store *st, const struct store_file_batch *b, struct err *err)
+{
+    struct wctx w = {st, err, 0, 0, {0}, {0}};
+    sqlite3_stmt *s;
+    size_t nsym = 0;
+    int rc;
+
+    w.now = (int64_t)time_now();
+    rc = ensure_touched_table(st, err);
+    if (rc)
+        return rc;
+    rc = file_row(&w, b->path, &w.file_id);
+    if (!rc && w.file_id) {
+        rc = remove_contributions(&w);
+    } else if (!rc) {
+        rc = ensure_file(&w, b->path, &w.file_id);
+    }
+    if (!rc) {
+        s = store_stmt(st, STMT_FILE_UPDATE);
+        if (s) {
+            sqlite3_bind_int64(s, 1, w.file_id);
+            sqlite3_bind_text(s, 2, b->hash ? b->hash : "", -1, SQLITE_STATIC);
+            store_bind_text(s, 3, b->args_hash);
+            sqlite3_bind_int64(s, 4, b->mtime_ns);
+            sqlite3_bind_int64(s, 5, b->size);
+            sqlite3_bind_double(s, 6, time_now());
+            sqlite3_bind_int(s, 7, b->is_project);
+            sqlite3_bind_int(s, 8, b->is_header);
+            sqlite3_bind_int64(s, 9, 0);
+        }
+        rc = run(&w, s, "cannot update the file record");
+    }
+    if (!rc)
+        rc = write_records(&w, b, &nsym);
+    if (!rc)
+        rc = settle_touched(&w);
+    if (!rc) {
+        s = store_stmt(st, STMT_FILE_SET_SYMCOUNT);
+        if (s) {
+            sqlite3_bind_int64(s, 1, w.file_id);
+            sqlite3_bind_int64(s, 2, (int64_t)nsym);
+        }
+        rc = run(&w, s, "cannot update the file record");
+    }
+    idmap_free(&w.usr_ids);
+    idmap_free(&w.scope_ids);
+    return rc;
+}
+
+static int validate(const struct store_file_batch *b, struct err *err)
+{
+    if (!b || !b->path || b->path[0] != '/')
+        return err_set(err, ERR_INVALID, "a file batch needs an absolute path (got '%s')",
+                       b && b->path ? b->path : "(null)");
+    for (size_t i = 0; i < b->nsymbols; i++)
+        if (!nonempty(b->symbols[i].usr) || !b->symbols[i].name)
+            return err_set(err, ERR_INVALID, "symbol %zu of '%s' has no usr or no name", i,
+                           b->path);
+    for (size_t i = 0; i < b->nrefs; i++)
+        if (!nonempty(b->refs[i].usr))
+            return err_set(err, ERR_INVALID, "reference %zu of '%s' has no usr", i, b->path);
+    for (size_t i = 0; i < b->nbases; i++)
+        if (!nonempty(b->bases[i].derived_usr) || !nonempty(b->bases[i].base_usr))
+            return err_set(err, ERR_INVALID, "base %zu of '%s' lacks a usr", i, b->path);
+    for (size_t i = 0; i < b->noverrides; i++)
+        if (!nonempty(b->overrides[i].usr) || !nonempty(b->overrides[i].overridden_usr))
+            return err_set(err, ERR_INVALID, "override %zu of '%s' lacks a usr", i, b->path);
+    for (size_t i = 0; i < b->nincludes; i++)
+        if (!nonempty(b->includes[i].path))
+            return err_set(err, ERR_INVALID, "include %zu of '%s' has no path", i, b->path);
+    return 0;
+}
+
+static int bulk_group_commit(struct store *st, struct err *err)
+{
+    int rc = 0;
+    if (st->bulk_txn_open) {
+        st->bulk_txn_open = false;
+        st->bulk_files = 0;
+        rc = store_txn_commit(st, err);
+    }
+    return rc;
+}
+
+int store_file_replace(struct store *st, const struct store_file_batch *b, struct err *err)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc = validate(b, err);
+    if (rc)
+        return rc;
+    if (st->in_bulk) {
+        if (!st->bulk_txn_open) {
+            rc = store_txn_begin(st, err);
+            if (rc)
+                return rc;
+            st->bulk_txn_open = true;
+        }
+        rc = store_exec(st, "SAVEPOINT file", err, "cannot start the file's write");
+        if (!rc) {
+            rc = store_write_batch_locked(st, b, err);
+            if (rc) {
+                sqlite3_exec(st->db, "ROLLBACK TO file; RELEASE file", NULL, NULL, NULL);
+                if (sqlite3_get_autocommit(st->db))
+                    st->bulk_txn_open = false; /* SQLite rolled the whole group back */
+            } else {
+                rc = store_exec(st, "RELEASE file", err, "cannot finish the file's write");
+            }
+        }
+        if (!rc && ++st->bulk_files >= BULK_GROUP_FILES)
+            rc = bulk_group_commit(st, err);
+    } else {
+        rc = store_txn_begin(st, err);
+        if (rc)
+            return rc;
+        rc = store_write_batch_locked(st, b, err);
+        if (rc)
+            store_txn_rollback(st);
+        else
+            rc = store_txn_commit(st, err);
+    }
+    store_qstat_record(st, STORE_Q_FILE_REPLACE, time_mono_ns() - t0);
+    if (rc)
+        err_wrap(err, "cannot write '%s'", b->path);
+    return rc;
+}
+
+int store_file_delete(struct store *st, const char *path, struct err *err)
+{
+    struct wctx w = {st, err, 0, 0, {0}, {0}};
+    uint64_t t0 = time_mono_ns();
+    bool own_txn = !st->bulk_txn_open;
+    sqlite3_stmt *s;
+    int rc;
+
+    if (!path || !*path)
+        return err_set(err, ERR_INVALID, "no file path given");
+    if (own_txn) {
+        rc = store_txn_begin(st, err);
+        if (rc)
+            return rc;
+    }
+    rc = ensure_touched_table(st, err);
+    if (!rc)
+        rc = file_row(&w, path, &w.file_id);
+    if (!rc && w.file_id) {
+        static const enum store_stmt more[] = {STMT_PERR_CLEAR, STMT_DEL_HEADER_TRACK};
+        rc = remove_contributions(&w);
+        for (size_t i = 0; !rc && i < ARRAY_SIZE(more); i++) {
+            s = store_stmt(st, more[i]);
+            if (s)
+                sqlite3_bind_int64(s, 1, w.file_id);
+            rc = run(&w, s, "cannot remove the file's records");
+        }
+        if (!rc)
+            rc = settle_touched(&w);
+        if (!rc) {
+            bool included;
+            s = store_stmt(st, STMT_FILE_HAS_DEPENDENTS);
+            if (!s) {
+                rc = fail(&w, sqlite3_errcode(st->db), "cannot check includes");
+            } else {
+                sqlite3_bind_int64(s, 1, w.file_id);
+                rc = sqlite3_step(s);
+                included = rc == SQLITE_ROW && sqlite3_column_int(s, 0);
+                sqlite3_reset(s);
+                rc = rc == SQLITE_ROW ? 0 : fail(&w, rc, "cannot check includes");
+                if (!rc) {
+                    /* Still included by another file: keep the row, as never indexed. */
+                    s = store_stmt(st, included ? STMT_FILE_SYMCOUNT : STMT_FILE_DELETE);
+                    if (s)
+                        sqlite3_bind_int64(s, 1, w.file_id);
+                    rc = run(&w, s, "cannot remove the file");
+                }
+            }
+        }
+    }
+    if (own_txn) {
+        if (rc)
+            store_txn_rollback(st);
+        else
+            rc = store_txn_commit(st, err);
+    }
+    store_qstat_record(st, STORE_Q_FILE_DELETE, time_mono_ns() - t0);
+    if (rc)
+        err_wrap(err, "cannot delete '%s' from the cache", path);
+    return rc;
+}
+
+/* ---- bulk mode -------------------------------------------------------------------------- */
+
+static int bulk_lock(struct store *st, struct err *err)
+{
+    char *lock = xasprintf("%s.bulk", st->path);
+    int fd = fs_lock_open(lock, err);
+    free(lock);
+    if (fd < 0)
+        return fd;
+    if (fs_lock_try(fd, true) != 0) {
+        fs_close(fd);
+        return err_set(err, ERR_BUSY, "another process is bulk-loading '%s'", st->path);
+    }
+    st->bulk_fd = fd;
+    return 0;
+}
+
+static void bulk_unlock(struct store *st)
+{
+    fs_lock_release(st->bulk_fd);
+    fs_close(st->bulk_fd);
+    st->bulk_fd = -1;
+}
+
+static int bulk_finish_locked(struct store *st, struct err *err)
+{
+    int rc = store_txn_begin(st, err);
+    if (rc)
+        return rc;
+    rc = store_exec(st, store_secondary_indexes_sql, err, "cannot build the indexes");
+    if (!rc)
+        rc = store_exec(st, "INSERT INTO symbols_fts(symbols_fts) VALUES ('rebuild')", err,
+                        "cannot build the search index");
+    if (!rc)
+        rc = store_exec(st, store_fts_triggers_sql, err, "cannot restore the search triggers");
+    if (!rc)
+        rc = store_meta_set(st, "bulk_pending", "0", err);
+    if (rc) {
+        store_txn_rollback(st);
+        return rc;
+    }
+    return store_txn_commit(st, err);
+}
+
+int store_bulk_begin(struct store *st, struct err *err)
+{
+    int rc;
+    if (st->in_bulk)
+        return err_set(err, ERR_INVALID, "already in bulk mode");
+    if (st->readonly)
+        return err_set(err, ERR_READONLY, "cache '%s' was opened read-only", st->path);
+    rc = bulk_lock(st, err);
+    if (rc)
+        return rc;
+    rc = store_txn_begin(st, err);
+    if (!rc) {
+        rc = store_meta_set(st, "bulk_pending", "1", err);
+        if (!rc)
+            rc = store_exec(st, store_drop_secondary_indexes_sql, err, "cannot drop indexes");
+        if (!rc)
+            rc = store_exec(st, store_drop_fts_triggers_sql, err, "cannot drop triggers");
+        if (rc)
+            store_txn_rollback(st);
+        else
+            rc = store_txn_commit(st, err);
+    }
+    if (rc) {
+        bulk_unlock(st);
+        return rc;
+    }
+    store_exec(st, "PRAGMA cache_size = -32000", NULL, "cache size");
+    st->in_bulk = true;
+    st->bulk_files = 0;
+    return 0;
+}
+
+int store_bulk_end(struct store *st, struct err *err)
+{
+    int rc;
+    if (!st->in_bulk)
+        return err_set(err, ERR_INVALID, "not in bulk mode");
+    rc = bulk_group_commit(st, err);
+    if (!rc)
+        rc = bulk_finish_locked(st, err);
+    if (rc)
+        return rc; /* stays in bulk mode; store_close or the next open retries */
+    st->in_bulk = false;
+    store_exec(st, "PRAGMA cache_size = -2000", NULL, "cache size");
+    bulk_unlock(st);
+    return 0;
+}
+
+bool store_in_bulk(const struct store *st)
+{
+    return st->in_bulk;
+}
+
+int store_bulk_recover(struct store *st, struct err *err)
+{
+    char *v = NULL;
+    int rc = store_meta_get(st, "bulk_pending", &v, err);
+    bool pending = !rc && v && !strcmp(v, "1");
+    free(v);
+    if (rc || !pending)
+        return rc;
+    if (bulk_lock(st, NULL) != 0)
+        return 0; /* a live bulk load owns it */
+    log_warn("finishing a bulk load of '%s' that was cut short: rebuilding indexes", st->path);
+    rc = bulk_finish_locked(st, err);
+    bulk_unlock(st);
+    return rc;
+}
