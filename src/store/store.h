@@ -26,7 +26,7 @@ struct store;
 /* ---- opening ------------------------------------------------------------------------------ */
 
 enum store_open_flag {
-    STORE_OPEN_READONLY = 1 << 0, /* never write; fail instead of creating or migrating */
+    STORE_OPEN_READONLY = 1 << 0,  /* never write; fail instead of creating or migrating */
     STORE_OPEN_NO_REPAIR = 1 << 1, /* report damage as ERR_CORRUPT instead of moving it aside */
     STORE_OPEN_NO_BACKUP = 1 << 2, /* migrate without the pre-migration backup (tests only) */
     STORE_OPEN_EXISTING = 1 << 3,  /* fail with ERR_NOTFOUND instead of creating a new cache */
@@ -111,8 +111,12 @@ int store_kind_parse(const char *name);
 /* Parses a kind name or a group ("types", "functions") into a mask; 0 when unknown. */
 unsigned store_kind_mask_parse(const char *name);
 
-enum store_access { STORE_ACCESS_NONE = 0, STORE_ACCESS_PUBLIC, STORE_ACCESS_PROTECTED,
-                    STORE_ACCESS_PRIVATE };
+enum store_access {
+    STORE_ACCESS_NONE = 0,
+    STORE_ACCESS_PUBLIC,
+    STORE_ACCESS_PROTECTED,
+    STORE_ACCESS_PRIVATE
+};
 const char *store_access_name(enum store_access a);
 
 /* Symbol attributes (a bit set). */
@@ -133,9 +137,9 @@ enum store_attr {
 
 enum store_template {
     STORE_TEMPLATE_NONE = 0,
-    STORE_TEMPLATE_PRIMARY,       /* template<...> class X / function */
-    STORE_TEMPLATE_PARTIAL_SPEC,  /* partial specialization */
-    STORE_TEMPLATE_FULL_SPEC,     /* explicit (full) specialization */
+    STORE_TEMPLATE_PRIMARY,      /* template<...> class X / function */
+    STORE_TEMPLATE_PARTIAL_SPEC, /* partial specialization */
+    STORE_TEMPLATE_FULL_SPEC,    /* explicit (full) specialization */
 };
 
 /* A source range: 1-based lines and columns; end is inclusive of the last line. */
@@ -150,22 +154,22 @@ struct store_range {
  * a definition's over a declaration's).
  */
 struct store_symbol {
-    const char *usr;        /* required, unique per symbol across the project */
-    const char *name;       /* required: the simple name ("draw", "operator==", "~Widget") */
-    const char *scope;      /* qualified name of the semantic parent; "" or NULL for global */
-    const char *scope_ns;   /* the namespace part of scope ("ui" for ui::Widget); NULL = scope */
+    const char *usr;      /* required, unique per symbol across the project */
+    const char *name;     /* required: the simple name ("draw", "operator==", "~Widget") */
+    const char *scope;    /* qualified name of the semantic parent; "" or NULL for global */
+    const char *scope_ns; /* the namespace part of scope ("ui" for ui::Widget); NULL = scope */
     enum store_kind scope_kind; /* kind of the parent (class, namespace...) */
     enum store_kind kind;
-    const char *signature;  /* readable prototype or type spelling; may be NULL */
-    const char *brief;      /* brief doc comment; may be NULL */
-    const char *doc;        /* full doc comment; may be NULL */
+    const char *signature;       /* readable prototype or type spelling; may be NULL */
+    const char *brief;           /* brief doc comment; may be NULL */
+    const char *doc;             /* full doc comment; may be NULL */
     const char *template_params; /* "<typename T, int N>"; may be NULL */
-    const char *target;     /* typedef/alias underlying type; NULL otherwise */
+    const char *target;          /* typedef/alias underlying type; NULL otherwise */
     enum store_access access;
     enum store_template template_kind;
-    unsigned attrs;         /* enum store_attr bits */
+    unsigned attrs; /* enum store_attr bits */
     bool is_definition;
-    struct store_range range; /* the name's position (line, col) and the extent's end */
+    struct store_range range;        /* the name's position (line, col) and the extent's end */
     struct store_range extent_start; /* start of the full extent (line, col); 0 = same as range */
 };
 
@@ -189,18 +193,18 @@ enum store_role {
  * declaration fills in.
  */
 struct store_ref {
-    const char *usr;          /* the symbol used */
-    const char *target_name;  /* its simple name, for a placeholder; may be NULL */
+    const char *usr;         /* the symbol used */
+    const char *target_name; /* its simple name, for a placeholder; may be NULL */
     enum store_kind target_kind;
-    const char *context_usr;  /* the enclosing symbol (the caller, for a call); may be NULL */
+    const char *context_usr; /* the enclosing symbol (the caller, for a call); may be NULL */
     uint32_t line, col;
-    unsigned roles;           /* enum store_role bits */
+    unsigned roles; /* enum store_role bits */
 };
 
 struct store_base {
     const char *derived_usr;
     const char *base_usr;
-    const char *base_name;    /* spelling of the base ("Base<int>"), for placeholders and export */
+    const char *base_name; /* spelling of the base ("Base<int>"), for placeholders and export */
     enum store_access access;
     bool is_virtual;
     uint32_t line, col;
@@ -213,18 +217,18 @@ struct store_override {
 };
 
 struct store_include {
-    const char *path;  /* canonical path of the included file */
+    const char *path; /* canonical path of the included file */
     uint32_t line;
 };
 
 /* Everything one file contributes. Pointers are borrowed for the duration of the call. */
 struct store_file_batch {
-    const char *path;       /* canonical absolute path; required */
-    const char *hash;       /* content hash (hex); may be NULL */
-    const char *args_hash;  /* compile-arguments hash; may be NULL */
+    const char *path;      /* canonical absolute path; required */
+    const char *hash;      /* content hash (hex); may be NULL */
+    const char *args_hash; /* compile-arguments hash; may be NULL */
     int64_t mtime_ns;
     int64_t size;
-    bool is_project;        /* false for dependency and system files */
+    bool is_project; /* false for dependency and system files */
     bool is_header;
     const struct store_symbol *symbols;
     size_t nsymbols;
@@ -269,11 +273,11 @@ int store_meta_set(struct store *st, const char *key, const char *value, struct 
 
 struct store_parse_error {
     const char *path;
-    const char *error_type;   /* "signal", "timeout", "diagnostic", "io"... */
+    const char *error_type; /* "signal", "timeout", "diagnostic", "io"... */
     const char *message;
-    const char *stack_trace;  /* may be NULL */
-    const char *file_hash;    /* may be NULL */
-    const char *args_hash;    /* may be NULL */
+    const char *stack_trace; /* may be NULL */
+    const char *file_hash;   /* may be NULL */
+    const char *args_hash;   /* may be NULL */
     int retry_count;
 };
 int store_parse_error_add(struct store *st, const struct store_parse_error *pe, struct err *err);
@@ -307,7 +311,7 @@ enum store_match {
                              else exact > prefix > words > substring */
     STORE_MATCH_EXACT,
     STORE_MATCH_PREFIX,
-    STORE_MATCH_WORDS,     /* identifier sub-words: "push back" and "pushB" find push_back */
+    STORE_MATCH_WORDS, /* identifier sub-words: "push back" and "pushB" find push_back */
     STORE_MATCH_SUBSTRING,
     STORE_MATCH_QUALIFIED, /* "ui::View", "::main", suffix at :: boundaries */
     STORE_MATCH_REGEX,     /* PCRE2, searched anywhere in the name, bounded */
@@ -318,17 +322,17 @@ const char *store_match_name(enum store_match m);
 int store_match_parse(const char *name);
 
 struct store_search_query {
-    const char *pattern;      /* "" lists everything */
-    size_t pattern_len;       /* bytes of pattern; 0 means strlen(pattern) */
+    const char *pattern; /* "" lists everything */
+    size_t pattern_len;  /* bytes of pattern; 0 means strlen(pattern) */
     enum store_match match;
-    unsigned kinds;           /* STORE_KIND_BIT mask; 0 = all kinds */
-    const char *namespace_;   /* only symbols in this namespace (exact, "" = global); NULL = any */
-    const char *file;         /* only symbols located in this file (absolute, or a path suffix) */
-    const char *scope;        /* only direct members of this qualified scope; NULL = any */
-    bool all_scopes;          /* false: project only; true: dependencies and system too */
-    bool case_sensitive;      /* default false */
-    bool include_docs;        /* fill brief/doc/extents (detail=full) */
-    uint32_t limit;           /* 0 = 50; at most 1000 */
+    unsigned kinds;         /* STORE_KIND_BIT mask; 0 = all kinds */
+    const char *namespace_; /* only symbols in this namespace (exact, "" = global); NULL = any */
+    const char *file;       /* only symbols located in this file (absolute, or a path suffix) */
+    const char *scope;      /* only direct members of this qualified scope; NULL = any */
+    bool all_scopes;        /* false: project only; true: dependencies and system too */
+    bool case_sensitive;    /* default false */
+    bool include_docs;      /* fill brief/doc/extents (detail=full) */
+    uint32_t limit;         /* 0 = 50; at most 1000 */
     uint64_t offset;
 };
 
@@ -349,16 +353,16 @@ struct store_symbol_row {
     struct store_location definition; /* file NULL when there is none */
     struct store_location declaration;
     const char *brief, *doc, *template_params; /* only with include_docs; else NULL */
-    enum store_match matched;         /* the class the row matched in (exact, prefix...) */
+    enum store_match matched;                  /* the class the row matched in (exact, prefix...) */
 };
 
 /* A page of results. Strings point into the result's own memory; release frees it all. */
 struct store_search_result {
     struct store_symbol_row *rows;
     size_t n;
-    uint64_t total;       /* matches in all pages */
-    bool truncated;       /* more after this page */
-    uint64_t next_offset; /* offset of the next page when truncated */
+    uint64_t total;        /* matches in all pages */
+    bool truncated;        /* more after this page */
+    uint64_t next_offset;  /* offset of the next page when truncated */
     enum store_match mode; /* the mode actually used (auto resolves to one) */
     void *mem_;
 };
@@ -427,7 +431,7 @@ int store_stats_get(struct store *st, struct store_stats *out, struct err *err);
 #define STORE_SIZE_WARN_BYTES (2LL * 1024 * 1024 * 1024)
 
 struct store_check {
-    const char *name;  /* "quick_check", "integrity_check", "fts", "schema", "orphans"... */
+    const char *name; /* "quick_check", "integrity_check", "fts", "schema", "orphans"... */
     bool ok;
     char detail[512];
 };
@@ -449,6 +453,8 @@ struct store_maint_report {
 /* ANALYZE, FTS optimize, and VACUUM when it pays or when force_vacuum. Updates last_vacuum. */
 int store_maintain(struct store *st, bool force_vacuum, struct store_maint_report *out,
                    struct err *err);
+/* Rebuilds the FTS5 search index from the symbols and REINDEXes everything (repairs drift). */
+int store_rebuild_indexes(struct store *st, struct err *err);
 /* True (with a reason) when a VACUUM would pay: free pages past 20% or last vacuum > 7 days. */
 bool store_vacuum_due(struct store *st, const char **reason);
 

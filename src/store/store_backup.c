@@ -219,8 +219,7 @@ out:
 
 int store_restore(const char *cache_dir, const char *backup_path, struct err *err)
 {
-    char *src = strchr(backup_path, '/') ? xstrdup(backup_path)
-                                         : path_join(cache_dir, backup_path);
+    char *src = strchr(backup_path, '/') ? xstrdup(backup_path) : path_join(cache_dir, backup_path);
     char *db = path_join(cache_dir, STORE_DB_NAME);
     char *session = xasprintf("%s.session", db);
     char *bulk = xasprintf("%s.bulk", db);
@@ -243,7 +242,8 @@ int store_restore(const char *cache_dir, const char *backup_path, struct err *er
     if (fs_lock_try(sfd, true) != 0 || fs_lock_try(bfd, true) != 0) {
         rc = err_set(err, ERR_BUSY,
                      "the cache in '%s' is open in another process (a server or an indexer); "
-                     "stop it before restoring", cache_dir);
+                     "stop it before restoring",
+                     cache_dir);
         goto out;
     }
     /* Copy first: the current cache is only moved once the copy is complete. */

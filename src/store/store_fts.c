@@ -131,7 +131,6 @@ int store_fts_register(sqlite3 *db, struct err *err)
     if (!api || api->iVersion < 2)
         return err_set(err, ERR_DB, "this SQLite has no FTS5 (needed for search)");
     if (api->xCreateTokenizer(api, "cidx", NULL, &tok, NULL) != SQLITE_OK)
-        return err_set(err, ERR_DB, "cannot register the search tokenizer: %s",
-                       sqlite3_errmsg(db));
+        return err_set(err, ERR_DB, "cannot register the search tokenizer: %s", sqlite3_errmsg(db));
     return 0;
 }

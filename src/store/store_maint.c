@@ -36,8 +36,7 @@ int store_stats_get(struct store *st, struct store_stats *out, struct err *err)
     out->page_size = count_of(st, "PRAGMA page_size", &rc, err);
     out->page_count = count_of(st, "PRAGMA page_count", &rc, err);
     out->freelist_count = count_of(st, "PRAGMA freelist_count", &rc, err);
-    out->symbols = count_of(st, "SELECT count(*) FROM symbols WHERE file_id IS NOT NULL", &rc,
-                            err);
+    out->symbols = count_of(st, "SELECT count(*) FROM symbols WHERE file_id IS NOT NULL", &rc, err);
     out->files = count_of(st, "SELECT count(*) FROM files WHERE indexed_at > 0", &rc, err);
     out->project_files = count_of(
         st, "SELECT count(*) FROM files WHERE indexed_at > 0 AND is_project = 1", &rc, err);
@@ -98,8 +97,8 @@ static struct store_check *add_check(struct store_check *out, size_t max, size_t
     return c;
 }
 
-static void check_count(struct store *st, struct store_check *c, const char *sql,
-                        const char *what, bool *failed)
+static void check_count(struct store *st, struct store_check *c, const char *sql, const char *what,
+                        bool *failed)
 {
     int64_t v = 0;
     struct err e;
@@ -114,6 +113,8 @@ static void check_count(struct store *st, struct store_check *c, const char *sql
     }
     if (!c->ok)
         *failed = true;
+    else
+        snprintf(c->detail, sizeof(c->detail), "ok");
 }
 
 int store_check(struct store *st, bool quick, struct store_check *out, size_t max, size_t *n,
@@ -141,9 +142,8 @@ int store_check(struct store *st, bool quick, struct store_check *out, size_t ma
         sqlite3_stmt *s = NULL;
         struct strbuf sb = STRBUF_INIT;
         int lines = 0;
-        rc = sqlite3_prepare_v2(st->db,
-                                quick ? "PRAGMA quick_check(20)" : "PRAGMA integrity_check(20)",
-                                -1, &s, NULL);
+        rc = sqlite3_prepare_v2(
+            st->db, quick ? "PRAGMA quick_check(20)" : "PRAGMA integrity_check(20)", -1, &s, NULL);
         while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
             const char *line = (const char *)sqlite3_column_text(s, 0);
             if (line && strcmp(line, "ok") != 0) {
@@ -304,4 +304,25 @@ int store_maintain(struct store *st, bool force_vacuum, struct store_maint_repor
     out->bytes_after = fs_file_size(st->path);
     out->elapsed_ms = (double)(time_mono_ns() - t0) / 1e6;
     return 0;
+}
+
+int store_rebuild_indexes(struct store *st, struct err *err)
+{
+    int rc;
+    if (st->in_bulk)
+        return err_set(err, ERR_BUSY, "a bulk load is in progress");
+    rc = store_txn_begin(st, err);
+    if (rc)
+        return rc;
+    rc = store_exec(st, store_secondary_indexes_sql, err, "cannot create the indexes");
+    if (!rc)
+        rc = store_exec(st, store_fts_triggers_sql, err, "cannot create the search triggers");
+    if (!rc)
+        rc = store_exec(st, "INSERT INTO symbols_fts(symbols_fts) VALUES ('rebuild'); REINDEX", err,
+                        "cannot rebuild the indexes");
+    if (rc) {
+        store_txn_rollback(st);
+        return rc;
+    }
+    return store_txn_commit(st, err);
 }

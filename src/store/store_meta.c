@@ -158,9 +158,8 @@ static int file_id_for(struct store *st, const char *path, int64_t *id, struct e
 }
 
 /* Runs fn inside a write transaction unless a bulk group already holds one. */
-static int in_txn(struct store *st, struct err *err, int (*fn)(struct store *, const void *,
-                                                               struct err *),
-                  const void *arg)
+static int in_txn(struct store *st, struct err *err,
+                  int (*fn)(struct store *, const void *, struct err *), const void *arg)
 {
     bool own = !st->bulk_txn_open;
     int rc = own ? store_txn_begin(st, err) : 0;
@@ -271,8 +270,7 @@ int store_header_claim(struct store *st, const char *header, const char *process
     return in_txn(st, err, header_claim, &c);
 }
 
-int store_file_get(struct store *st, const char *path, struct store_file_info *out,
-                   struct err *err)
+int store_file_get(struct store *st, const char *path, struct store_file_info *out, struct err *err)
 {
     sqlite3_stmt *s = store_stmt(st, STMT_FILE_GET);
     int rc;

@@ -53,8 +53,8 @@ sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id)
 {
     sqlite3_stmt *s = st->stmt[id];
     if (!s) {
-        int rc = sqlite3_prepare_v3(st->db, store_stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s,
-                                    NULL);
+        int rc =
+            sqlite3_prepare_v3(st->db, store_stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
         if (rc != SQLITE_OK) {
             log_debug("cannot prepare statement %d: %s", (int)id, sqlite3_errmsg(st->db));
             return NULL;
@@ -89,8 +89,10 @@ int store_db_err(struct store *st, struct err *err, int rc, const char *what)
                        "when the other writer is done",
                        what, path, st ? st->busy_limit_ms : 0);
     case SQLITE_FULL:
-        return err_set(err, ERR_FULL, "%s: disk full writing '%s'; nothing was lost, free some "
-                       "space and run again", what, path);
+        return err_set(err, ERR_FULL,
+                       "%s: disk full writing '%s'; nothing was lost, free some "
+                       "space and run again",
+                       what, path);
     case SQLITE_READONLY:
     case SQLITE_PERM:
         return err_set(err, ERR_READONLY, "%s: cache '%s' is read-only: %s", what, path, msg);
@@ -100,9 +102,10 @@ int store_db_err(struct store *st, struct err *err, int rc, const char *what)
     case SQLITE_IOERR:
         if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE) {
             if (errno == ENOSPC || errno == EFBIG || errno == EDQUOT)
-                return err_set(err, ERR_FULL, "%s: disk full writing '%s' (%s); nothing was "
-                               "lost, free some space and run again", what, path,
-                               strerror(errno));
+                return err_set(err, ERR_FULL,
+                               "%s: disk full writing '%s' (%s); nothing was "
+                               "lost, free some space and run again",
+                               what, path, strerror(errno));
         }
         return err_set(err, ERR_IO, "%s: I/O error on '%s': %s", what, path, msg);
     case SQLITE_CANTOPEN:
@@ -403,7 +406,8 @@ static int open_attempt(struct store *st, struct err *err)
         if (version < STORE_SCHEMA_VERSION)
             return err_set(err, ERR_READONLY,
                            "cache '%s' has schema version %d and needs a migration to %d, but "
-                           "it is read-only", st->path, version, STORE_SCHEMA_VERSION);
+                           "it is read-only",
+                           st->path, version, STORE_SCHEMA_VERSION);
         return 0;
     }
     session_begin(st, &dirty);
@@ -411,8 +415,7 @@ static int open_attempt(struct store *st, struct err *err)
     if (rc)
         return rc;
     if (dirty && exists && version >= 0) {
-        log_info("the last session on '%s' did not close cleanly: running quick_check",
-                 st->path);
+        log_info("the last session on '%s' did not close cleanly: running quick_check", st->path);
         rc = quick_check(st, err);
         if (rc)
             return rc;
@@ -449,12 +452,12 @@ int store_open(struct store **out, const char *cache_dir, unsigned flags, struct
         if (!fs_dir_writable(st->dir)) {
             rc = err_set(err, ERR_READONLY,
                          "cache directory '%s' is not writable; choose another with "
-                         "--cache-dir or CLANG_INDEX_CACHE_DIR", st->dir);
+                         "--cache-dir or CLANG_INDEX_CACHE_DIR",
+                         st->dir);
             goto fail;
         }
     } else if (!fs_is_dir(st->dir)) {
-        rc = err_set(err, ERR_NOTFOUND, "no cache directory '%s'; run 'cidx index' first",
-                     st->dir);
+        rc = err_set(err, ERR_NOTFOUND, "no cache directory '%s'; run 'cidx index' first", st->dir);
         goto fail;
     }
     st->path = path_join(st->dir, STORE_DB_NAME);
@@ -468,12 +471,13 @@ int store_open(struct store **out, const char *cache_dir, unsigned flags, struct
         session_end(st);
         close_db(st);
         if (store_move_aside(st->path, "corrupt", &aside, &e2) != 0) {
-            rc = err_set(err, e2.code, "the cache is damaged and cannot be moved aside: %s",
-                         e2.msg);
+            rc =
+                err_set(err, e2.code, "the cache is damaged and cannot be moved aside: %s", e2.msg);
             goto fail;
         }
         log_warn("moved the damaged cache aside to '%s' and started a fresh one; 'cidx restore' "
-                 "lists it", aside);
+                 "lists it",
+                 aside);
         free(aside);
         err_clear(err);
         rc = open_attempt(st, err);

@@ -28,9 +28,8 @@ static bool table_exists(struct store *st, const char *name)
 {
     sqlite3_stmt *s = NULL;
     bool found = false;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1,
-                           &s, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                           -1, &s, NULL) == SQLITE_OK) {
         sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
         found = sqlite3_step(s) == SQLITE_ROW;
     }
@@ -226,8 +225,8 @@ static int v0_import_symbols(struct store *st, struct err *err)
     bool has_file = column_exists(st, "symbols_v0", "file");
     struct v0_batch b = {0};
     sqlite3_stmt *s = NULL;
-    int rc, c_usr, c_name, c_kind, c_file, c_line, c_col, c_sig, c_proj, c_ns, c_access,
-        c_parent, c_bases, c_calls;
+    int rc, c_usr, c_name, c_kind, c_file, c_line, c_col, c_sig, c_proj, c_ns, c_access, c_parent,
+        c_bases, c_calls;
     size_t imported = 0;
 
     (void)has_kind;
@@ -409,8 +408,8 @@ static int v0_import_tables(struct store *st, struct err *err)
     return rc;
 }
 
-static const char *const v0_tables[] = {"symbols", "file_metadata", "cache_metadata",
-                                        "header_tracker", "parse_errors", "schema_version"};
+static const char *const v0_tables[] = {"symbols",        "file_metadata", "cache_metadata",
+                                        "header_tracker", "parse_errors",  "schema_version"};
 
 static int migrate_v0_v1(struct store *st, struct err *err)
 {
@@ -496,8 +495,8 @@ int store_schema_ensure(struct store *st, struct err *err)
             rc = store_backup_make(st, reason, &path, err);
             if (rc)
                 return err_wrap(err, "not migrating '%s' without a backup", st->path);
-            log_warn("migrating cache '%s' from schema version %d to %d; backup at '%s'",
-                     st->path, version, STORE_SCHEMA_VERSION, path);
+            log_warn("migrating cache '%s' from schema version %d to %d; backup at '%s'", st->path,
+                     version, STORE_SCHEMA_VERSION, path);
             free(path);
             backed_up = true;
         }

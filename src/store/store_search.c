@@ -122,8 +122,8 @@ static int fetch_row(struct store *st, int64_t id, bool docs, struct store_symbo
         r->declaration = r->definition;
     if (r->location.file) {
         const struct store_location *best = r->definition.file ? &r->definition : &r->declaration;
-        if (best->file && !strcmp(best->file, r->location.file) &&
-            best->line == r->location.line && best->col == r->location.col) {
+        if (best->file && !strcmp(best->file, r->location.file) && best->line == r->location.line &&
+            best->col == r->location.col) {
             r->location.end_line = best->end_line;
             r->location.end_col = best->end_col;
         }
@@ -168,8 +168,8 @@ struct segment {
     uint64_t count;
 };
 
-static int segment_bind(struct search *sr, sqlite3_stmt *s, const struct segment *g,
-                        const char *lo, const char *hi, const char *exclude)
+static int segment_bind(struct search *sr, sqlite3_stmt *s, const struct segment *g, const char *lo,
+                        const char *hi, const char *exclude)
 {
     sqlite3_bind_int(s, 1, g->proj);
     sqlite3_bind_text(s, 2, lo, -1, SQLITE_STATIC);
@@ -271,15 +271,15 @@ static int search_index(struct search *sr, int max_rank, struct store_search_res
     size_t n = 0;
     bool all = sr->q->all_scopes;
     if (sr->plen && max_rank >= RANK_EXACT) {
-        segs[n++] = (struct segment){STMT_SEARCH_EXACT_COUNT, STMT_SEARCH_EXACT_PAGE, 1,
-                                     RANK_EXACT, 0};
+        segs[n++] =
+            (struct segment){STMT_SEARCH_EXACT_COUNT, STMT_SEARCH_EXACT_PAGE, 1, RANK_EXACT, 0};
         if (all)
-            segs[n++] = (struct segment){STMT_SEARCH_EXACT_COUNT, STMT_SEARCH_EXACT_PAGE, 0,
-                                         RANK_EXACT, 0};
+            segs[n++] =
+                (struct segment){STMT_SEARCH_EXACT_COUNT, STMT_SEARCH_EXACT_PAGE, 0, RANK_EXACT, 0};
     }
     if (max_rank >= RANK_PREFIX) {
-        segs[n++] = (struct segment){STMT_SEARCH_PREFIX_COUNT, STMT_SEARCH_PREFIX_PAGE, 1,
-                                     RANK_PREFIX, 0};
+        segs[n++] =
+            (struct segment){STMT_SEARCH_PREFIX_COUNT, STMT_SEARCH_PREFIX_PAGE, 1, RANK_PREFIX, 0};
         if (all)
             segs[n++] = (struct segment){STMT_SEARCH_PREFIX_COUNT, STMT_SEARCH_PREFIX_PAGE, 0,
                                          RANK_PREFIX, 0};
@@ -481,14 +481,13 @@ static int search_fts(struct search *sr, enum store_match mode)
 }
 
 /* "a::b::c" matches qualified names equal to it or ending in "::a::b::c"; "::c" only "c". */
-static bool qualified_match(const char *qname, const char *pat, size_t plen, bool anchored,
-                            bool cs)
+static bool qualified_match(const char *qname, const char *pat, size_t plen, bool anchored, bool cs)
 {
     size_t ql = strlen(qname);
     if (ql < plen)
         return false;
-    if (cs ? memcmp(qname + ql - plen, pat, plen) != 0 : !str_ncase_eq(qname + ql - plen, pat,
-                                                                       plen))
+    if (cs ? memcmp(qname + ql - plen, pat, plen) != 0
+           : !str_ncase_eq(qname + ql - plen, pat, plen))
         return false;
     if (ql == plen)
         return true;
@@ -511,16 +510,15 @@ static int search_qualified(struct search *sr)
         pat += 2;
         plen -= 2;
     }
-    for (const char *p = pat; p < pat + plen - 1 && (p = memmem(p, (size_t)(pat + plen - p), "::",
-                                                                2)) != NULL;
-         p += 2)
+    for (const char *p = pat;
+         p < pat + plen - 1 && (p = memmem(p, (size_t)(pat + plen - p), "::", 2)) != NULL; p += 2)
         last = p + 2;
     if (last < pat)
         last = pat;
     if (plen == 0 || last >= pat + plen)
         return err_set(sr->err, ERR_INVALID,
-                       "qualified pattern '%.*s' has no name after the last '::'",
-                       (int)sr->plen, sr->pat);
+                       "qualified pattern '%.*s' has no name after the last '::'", (int)sr->plen,
+                       sr->pat);
     for (int proj = 1; proj >= 0; proj--) {
         if (!proj && !sr->q->all_scopes)
             break;
@@ -551,8 +549,7 @@ static int search_qualified(struct search *sr)
                 rc = fetch_row(sr->st, ids[i], false, &r, &sr->tmp, sr->err);
                 if (rc)
                     break;
-                if (qualified_match(r.qualified_name, pat, plen, anchored,
-                                    sr->q->case_sensitive)) {
+                if (qualified_match(r.qualified_name, pat, plen, anchored, sr->q->case_sensitive)) {
                     bool full = strlen(r.qualified_name) == plen;
                     add_cand(sr, r.id, full ? RANK_EXACT : RANK_OTHER, r.is_project, r.name);
                 }
@@ -582,8 +579,8 @@ static int regex_compile(struct search *sr, pcre2_code **out)
     pcre2_code *re;
     if (!sr->q->case_sensitive)
         opts |= PCRE2_CASELESS;
-    re = pcre2_compile((PCRE2_SPTR)sr->pat, sr->plen, opts & ~PCRE2_NO_UTF_CHECK, &errcode,
-                       &erroff, NULL);
+    re = pcre2_compile((PCRE2_SPTR)sr->pat, sr->plen, opts & ~PCRE2_NO_UTF_CHECK, &errcode, &erroff,
+                       NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(errcode, msg, sizeof(msg));
@@ -643,7 +640,7 @@ out:
 
 static enum store_query_kind qkind_of(enum store_match m, bool auto_mode)
 {
-    if (auto_mode)
+    if (auto_mode && m == STORE_MATCH_AUTO)
         return STORE_Q_SEARCH_AUTO;
     switch (m) {
     case STORE_MATCH_EXACT:
@@ -679,8 +676,7 @@ int store_search(struct store *st, const struct store_search_query *q,
     if ((unsigned)q->match >= STORE_MATCH_COUNT_)
         return err_set(err, ERR_INVALID, "unknown match mode %d", (int)q->match);
     if (q->limit > MAX_LIMIT)
-        return err_set(err, ERR_INVALID, "limit %u is over the maximum of %d", q->limit,
-                       MAX_LIMIT);
+        return err_set(err, ERR_INVALID, "limit %u is over the maximum of %d", q->limit, MAX_LIMIT);
     sr.st = st;
     sr.q = q;
     sr.pat = q->pattern;

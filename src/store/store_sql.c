@@ -147,9 +147,11 @@ const char store_schema_v1_sql[] =
     "    CASE WHEN sc.kind IN (2, 3, 4) THEN sc.name ELSE '' END AS parent_class,\n"
     "    (SELECT json_group_array(b.name) FROM bases e JOIN symbols b ON b.id = e.base_id\n"
     "       WHERE e.derived_id = s.id) AS base_classes,\n"
-    "    (SELECT json_group_array(DISTINCT t.usr) FROM refs r JOIN symbols t ON t.id = r.symbol_id\n"
+    "    (SELECT json_group_array(DISTINCT t.usr) FROM refs r JOIN symbols t ON t.id = "
+    "r.symbol_id\n"
     "       WHERE r.context_id = s.id AND r.roles & 16) AS calls,\n"
-    "    (SELECT json_group_array(DISTINCT c.usr) FROM refs r JOIN symbols c ON c.id = r.context_id\n"
+    "    (SELECT json_group_array(DISTINCT c.usr) FROM refs r JOIN symbols c ON c.id = "
+    "r.context_id\n"
     "       WHERE r.symbol_id = s.id AND r.roles & 16) AS called_by,\n"
     "    s.created_at, s.updated_at\n"
     "  FROM symbols s JOIN scopes sc ON sc.id = s.scope_id LEFT JOIN files f ON f.id = s.file_id\n"
@@ -164,13 +166,12 @@ const char store_secondary_indexes_sql[] =
     "CREATE INDEX IF NOT EXISTS refs_caller ON refs(context_id, symbol_id) WHERE roles & 16;\n"
     "CREATE INDEX IF NOT EXISTS includes_included ON includes(included_id);\n";
 
-const char store_drop_secondary_indexes_sql[] =
-    "DROP INDEX IF EXISTS symbols_name;\n"
-    "DROP INDEX IF EXISTS symbols_scope;\n"
-    "DROP INDEX IF EXISTS symbols_file;\n"
-    "DROP INDEX IF EXISTS refs_symbol;\n"
-    "DROP INDEX IF EXISTS refs_caller;\n"
-    "DROP INDEX IF EXISTS includes_included;\n";
+const char store_drop_secondary_indexes_sql[] = "DROP INDEX IF EXISTS symbols_name;\n"
+                                                "DROP INDEX IF EXISTS symbols_scope;\n"
+                                                "DROP INDEX IF EXISTS symbols_file;\n"
+                                                "DROP INDEX IF EXISTS refs_symbol;\n"
+                                                "DROP INDEX IF EXISTS refs_caller;\n"
+                                                "DROP INDEX IF EXISTS includes_included;\n";
 
 /*
  * The FTS5 index follows symbols through these triggers, with the 'delete' command (a plain
@@ -250,13 +251,12 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
                               " line IS NOT ?3 OR col IS NOT ?4 OR is_project IS NOT ?5)",
     [STMT_SYM_CLEAR_LOCATION] = "UPDATE symbols SET file_id = NULL, line = NULL, col = NULL,"
                                 " is_project = 0 WHERE id = ?1 AND file_id IS NOT NULL",
-    [STMT_SYM_IS_REFERENCED] =
-        "SELECT EXISTS(SELECT 1 FROM refs WHERE symbol_id = ?1)"
-        " OR EXISTS(SELECT 1 FROM refs WHERE context_id = ?1 AND roles & 16)"
-        " OR EXISTS(SELECT 1 FROM bases WHERE base_id = ?1)"
-        " OR EXISTS(SELECT 1 FROM bases WHERE derived_id = ?1)"
-        " OR EXISTS(SELECT 1 FROM overrides WHERE symbol_id = ?1)"
-        " OR EXISTS(SELECT 1 FROM overrides WHERE overridden_id = ?1)",
+    [STMT_SYM_IS_REFERENCED] = "SELECT EXISTS(SELECT 1 FROM refs WHERE symbol_id = ?1)"
+                               " OR EXISTS(SELECT 1 FROM refs WHERE context_id = ?1 AND roles & 16)"
+                               " OR EXISTS(SELECT 1 FROM bases WHERE base_id = ?1)"
+                               " OR EXISTS(SELECT 1 FROM bases WHERE derived_id = ?1)"
+                               " OR EXISTS(SELECT 1 FROM overrides WHERE symbol_id = ?1)"
+                               " OR EXISTS(SELECT 1 FROM overrides WHERE overridden_id = ?1)",
     [STMT_SYM_DELETE] = "DELETE FROM symbols WHERE id = ?1",
     [STMT_DECL_INSERT] = "INSERT OR IGNORE INTO decls(file_id, symbol_id, line, col, is_def,"
                          " end_line, end_col, ext_line, ext_col)"
@@ -301,43 +301,42 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
         " processed_by = excluded.processed_by, file_hash = excluded.file_hash,"
         " compile_commands_hash = excluded.compile_commands_hash,"
         " processed_at = excluded.processed_at",
-    [STMT_SEARCH_EXACT_COUNT] = "SELECT count(*) FROM symbols s JOIN scopes sc ON sc.id ="
-                                " s.scope_id WHERE s.is_project = ?1 AND"
-                                " s.name = ?2 COLLATE NOCASE AND (?7 = 0 OR s.name = ?2)"
-                                SEARCH_FILTERS,
-    [STMT_SEARCH_EXACT_PAGE] = "SELECT s.id FROM symbols s JOIN scopes sc ON sc.id ="
-                               " s.scope_id WHERE s.is_project = ?1 AND"
-                               " s.name = ?2 COLLATE NOCASE AND (?7 = 0 OR s.name = ?2)"
-                               SEARCH_FILTERS " ORDER BY s.name COLLATE NOCASE, s.name, sc.qname, s.id"
-                               " LIMIT ?9 OFFSET ?10",
+    [STMT_SEARCH_EXACT_COUNT] =
+        "SELECT count(*) FROM symbols s JOIN scopes sc ON sc.id ="
+        " s.scope_id WHERE s.is_project = ?1 AND"
+        " s.name = ?2 COLLATE NOCASE AND (?7 = 0 OR s.name = ?2)" SEARCH_FILTERS,
+    [STMT_SEARCH_EXACT_PAGE] =
+        "SELECT s.id FROM symbols s JOIN scopes sc ON sc.id ="
+        " s.scope_id WHERE s.is_project = ?1 AND"
+        " s.name = ?2 COLLATE NOCASE AND (?7 = 0 OR s.name = ?2)" SEARCH_FILTERS
+        " ORDER BY s.name COLLATE NOCASE, s.id"
+        " LIMIT ?9 OFFSET ?10",
     [STMT_SEARCH_PREFIX_COUNT] =
         "SELECT count(*) FROM symbols s JOIN scopes sc ON sc.id = s.scope_id"
         " WHERE s.is_project = ?1 AND s.name COLLATE NOCASE >= ?2 AND"
         " s.name COLLATE NOCASE < ?11 AND (?7 = 0 OR substr(s.name, 1, length(?2)) = ?2)"
-        " AND (?8 IS NULL OR NOT (s.name = ?8 COLLATE NOCASE AND (?7 = 0 OR s.name = ?8)))"
-        SEARCH_FILTERS,
+        " AND (?8 IS NULL OR NOT (s.name = ?8 COLLATE NOCASE AND (?7 = 0 OR s.name = "
+        "?8)))" SEARCH_FILTERS,
     [STMT_SEARCH_PREFIX_PAGE] =
         "SELECT s.id FROM symbols s JOIN scopes sc ON sc.id = s.scope_id"
         " WHERE s.is_project = ?1 AND s.name COLLATE NOCASE >= ?2 AND"
         " s.name COLLATE NOCASE < ?11 AND (?7 = 0 OR substr(s.name, 1, length(?2)) = ?2)"
-        " AND (?8 IS NULL OR NOT (s.name = ?8 COLLATE NOCASE AND (?7 = 0 OR s.name = ?8)))"
-        SEARCH_FILTERS " ORDER BY s.name COLLATE NOCASE, s.name, sc.qname, s.id LIMIT ?9 OFFSET ?10",
-    [STMT_SEARCH_FTS] = "SELECT s.id, s.is_project, s.name, sc.qname FROM symbols_fts"
-                        " JOIN symbols s ON s.id = symbols_fts.rowid"
-                        " JOIN scopes sc ON sc.id = s.scope_id"
-                        " WHERE symbols_fts MATCH ?1 AND (?2 = 1 OR s.is_project = 1)"
-                        SEARCH_FILTERS,
+        " AND (?8 IS NULL OR NOT (s.name = ?8 COLLATE NOCASE AND (?7 = 0 OR s.name = "
+        "?8)))" SEARCH_FILTERS " ORDER BY s.name COLLATE NOCASE, s.id LIMIT ?9 OFFSET ?10",
+    [STMT_SEARCH_FTS] =
+        "SELECT s.id, s.is_project, s.name, sc.qname FROM symbols_fts"
+        " JOIN symbols s ON s.id = symbols_fts.rowid"
+        " JOIN scopes sc ON sc.id = s.scope_id"
+        " WHERE symbols_fts MATCH ?1 AND (?2 = 1 OR s.is_project = 1)" SEARCH_FILTERS,
     [STMT_SEARCH_ALL_NAMES] = "SELECT s.id, s.is_project, s.name, sc.qname FROM symbols s"
                               " JOIN scopes sc ON sc.id = s.scope_id"
-                              " WHERE ?1 IS NULL AND (?2 = 1 OR s.is_project = 1)"
-                              SEARCH_FILTERS,
-    [STMT_SEARCH_ROW] =
-        "SELECT s.id, s.usr, s.name,"
-        " CASE WHEN sc.qname = '' THEN s.name ELSE sc.qname || '::' || s.name END,"
-        " s.signature, sc.ns, sc.qname, s.kind, s.access, s.template_kind, s.attrs,"
-        " s.is_project, f.path, s.line, s.col, s.brief, s.doc, s.template_params"
-        " FROM symbols s JOIN scopes sc ON sc.id = s.scope_id"
-        " LEFT JOIN files f ON f.id = s.file_id WHERE s.id = ?1",
+                              " WHERE ?1 IS NULL AND (?2 = 1 OR s.is_project = 1)" SEARCH_FILTERS,
+    [STMT_SEARCH_ROW] = "SELECT s.id, s.usr, s.name,"
+                        " CASE WHEN sc.qname = '' THEN s.name ELSE sc.qname || '::' || s.name END,"
+                        " s.signature, sc.ns, sc.qname, s.kind, s.access, s.template_kind, s.attrs,"
+                        " s.is_project, f.path, s.line, s.col, s.brief, s.doc, s.template_params"
+                        " FROM symbols s JOIN scopes sc ON sc.id = s.scope_id"
+                        " LEFT JOIN files f ON f.id = s.file_id WHERE s.id = ?1",
     [STMT_SEARCH_DECLS] = "SELECT f.path, d.is_def, d.line, d.col, d.end_line, d.end_col"
                           " FROM decls d JOIN files f ON f.id = d.file_id"
                           " WHERE d.symbol_id = ?1 ORDER BY d.is_def DESC, f.path, d.line, d.col",

@@ -526,10 +526,10 @@ static int write_records(struct wctx *w, const struct store_file_batch *b, size_
             sqlite3_bind_int(s, 5, sym->is_definition);
             sqlite3_bind_int64(s, 6, sym->range.end_line ? sym->range.end_line : sym->range.line);
             sqlite3_bind_int64(s, 7, sym->range.end_line ? sym->range.end_col : sym->range.col);
-            sqlite3_bind_int64(s, 8, sym->extent_start.line ? sym->extent_start.line
-                                                            : sym->range.line);
-            sqlite3_bind_int64(s, 9, sym->extent_start.line ? sym->extent_start.col
-                                                            : sym->range.col);
+            sqlite3_bind_int64(s, 8,
+                               sym->extent_start.line ? sym->extent_start.line : sym->range.line);
+            sqlite3_bind_int64(s, 9,
+                               sym->extent_start.line ? sym->extent_start.col : sym->range.col);
         }
         rc = run(w, s, "cannot add a declaration");
     }

@@ -31,16 +31,16 @@
 enum err_code {
     ERR_OK = 0,
     ERR_GENERIC = -1,
-    ERR_INVALID = -2,   /* bad argument or input from outside */
-    ERR_IO = -3,        /* a file-system call failed */
-    ERR_NOTFOUND = -4,  /* the thing asked for does not exist */
-    ERR_CORRUPT = -5,   /* a cache or input file is damaged */
-    ERR_BUSY = -6,      /* another process holds a lock past the busy limit */
-    ERR_FULL = -7,      /* disk or quota full, or a file size limit */
-    ERR_READONLY = -8,  /* the cache cannot be written */
-    ERR_VERSION = -9,   /* a cache made by a newer cidx */
-    ERR_DB = -10,       /* any other SQLite failure */
-    ERR_LIMIT = -11,    /* a resource limit was hit (regex match limit, sizes) */
+    ERR_INVALID = -2,  /* bad argument or input from outside */
+    ERR_IO = -3,       /* a file-system call failed */
+    ERR_NOTFOUND = -4, /* the thing asked for does not exist */
+    ERR_CORRUPT = -5,  /* a cache or input file is damaged */
+    ERR_BUSY = -6,     /* another process holds a lock past the busy limit */
+    ERR_FULL = -7,     /* disk or quota full, or a file size limit */
+    ERR_READONLY = -8, /* the cache cannot be written */
+    ERR_VERSION = -9,  /* a cache made by a newer cidx */
+    ERR_DB = -10,      /* any other SQLite failure */
+    ERR_LIMIT = -11,   /* a resource limit was hit (regex match limit, sizes) */
 };
 
 /* A caller-owned error slot. Functions that fail fill it (when non-NULL) and return the code. */
@@ -75,7 +75,7 @@ char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 #define ALLOC_GROW(array, need, alloc)                                                             \
     do {                                                                                           \
         if ((size_t)(need) > (alloc)) {                                                            \
-            size_t new_alloc_ = (alloc) ? (alloc) * 2 : 16;                                        \
+            size_t new_alloc_ = (alloc) ? (alloc)*2 : 16;                                          \
             while (new_alloc_ < (size_t)(need))                                                    \
                 new_alloc_ *= 2;                                                                   \
             (array) = xrealloc((array), new_alloc_ * sizeof(*(array)));                            \
@@ -92,7 +92,10 @@ struct strbuf {
 };
 
 extern char strbuf_empty_[];
-#define STRBUF_INIT {strbuf_empty_, 0, 0}
+#define STRBUF_INIT                                                                                \
+    {                                                                                              \
+        strbuf_empty_, 0, 0                                                                        \
+    }
 
 void strbuf_init(struct strbuf *sb, size_t hint);
 void strbuf_release(struct strbuf *sb);
@@ -115,7 +118,10 @@ struct arena {
     struct arena_chunk *head;
     size_t used, cap;
 };
-#define ARENA_INIT {NULL, 0, 0}
+#define ARENA_INIT                                                                                 \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 /* Returns size bytes aligned for any type, zeroed. Never NULL. */
 void *arena_alloc(struct arena *a, size_t size);
 /* Copies s (NULL gives NULL) into the arena. */

@@ -204,8 +204,7 @@ int fs_rename(const char *from, const char *to, struct err *err)
 int fs_unlink(const char *path, struct err *err)
 {
     if (unlink(path) != 0 && errno != ENOENT)
-        return err_set(err, err_from_errno(errno), "cannot remove '%s': %s", path,
-                       strerror(errno));
+        return err_set(err, err_from_errno(errno), "cannot remove '%s': %s", path, strerror(errno));
     return 0;
 }
 
@@ -234,8 +233,7 @@ int fs_copy_file(const char *from, const char *to, struct err *err)
             goto out;
         }
         if (write_all(out, buf, (size_t)n) != 0) {
-            rc = err_set(err, err_from_errno(errno), "cannot write '%s': %s", to,
-                         strerror(errno));
+            rc = err_set(err, err_from_errno(errno), "cannot write '%s': %s", to, strerror(errno));
             goto out;
         }
     }

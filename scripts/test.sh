@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, then builds with -Werror and runs every test
+# in the debug build and again under ASan + UBSan, then checks formatting. .ci/run calls this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/deps.sh --test
+jobs="$(nproc)"
+
+for type in Debug Sanitize; do
+  dir="build-test-$(echo "$type" | tr 'A-Z' 'a-z')"
+  echo "== $type build"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" -DCIDX_WERROR=ON >/dev/null
+  cmake --build "$dir" -j"$jobs"
+  echo "== $type tests"
+  (cd "$dir" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+     ctest --output-on-failure -j"$jobs")
+done
+
+echo "== format check"
+files=$(git ls-files '*.c' '*.h' 2>/dev/null || find src tests bench -name '*.[ch]')
+clang-format --dry-run --Werror $files
+echo "format: ok"
