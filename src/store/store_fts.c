@@ -97,6 +97,31 @@ static int emit_trigrams(void *pctx, token_fn xtoken, const char *text, int ntex
     return SQLITE_OK;
 }
 
+struct collect {
+    void (*fn)(const char *tok, int n, void *payload);
+    void *payload;
+};
+
+static int collect_token(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+    struct collect *c = ctx;
+    (void)flags;
+    (void)start;
+    (void)end;
+    c->fn(tok, n, c->payload);
+    return SQLITE_OK;
+}
+
+void store_fts_tokens(const char *text, int len, void (*fn)(const char *tok, int n, void *payload),
+                      void *payload)
+{
+    struct collect c = {fn, payload};
+    if (len <= 0)
+        return;
+    emit_words(&c, collect_token, text, len);
+    emit_trigrams(&c, collect_token, text, len);
+}
+
 static int tok_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *text, int ntext,
                         token_fn xtoken)
 {

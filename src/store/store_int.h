@@ -128,6 +128,13 @@ int store_schema_version(struct store *st, int *out, struct err *err);
 /* FTS5 tokenizer and SQL functions (store_fts.c). Called on every new connection. */
 int store_fts_register(sqlite3 *db, struct err *err);
 
+/* Calls fn with every term the tokenizer indexes for a name (duplicates included). */
+void store_fts_tokens(const char *text, int len, void (*fn)(const char *tok, int n, void *payload),
+                      void *payload);
+/* Compares the search index's per-term document counts with the symbols (store_maint.c):
+ * the number of terms that disagree, or a negative error code. */
+int64_t store_fts_drift(struct store *st, struct err *err);
+
 /* Name matching shared by search and the FTS tokenizer (store_match.c). */
 struct store_words {
     size_t n;

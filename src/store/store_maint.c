@@ -195,8 +195,24 @@ int store_check(struct store *st, bool quick, struct store_check *out, size_t ma
                                  "INSERT INTO symbols_fts(symbols_fts) VALUES ('integrity-check')",
                                  NULL, NULL, NULL);
             c->ok = r == SQLITE_OK;
-            snprintf(c->detail, sizeof(c->detail), "%s",
-                     c->ok ? "search index matches the symbols" : sqlite3_errmsg(st->db));
+            if (!c->ok) {
+                snprintf(c->detail, sizeof(c->detail), "search index damaged: %.400s",
+                         sqlite3_errmsg(st->db));
+            } else if (!quick) {
+                struct err e;
+                int64_t drift = store_fts_drift(st, &e);
+                c->ok = drift == 0;
+                if (drift < 0)
+                    snprintf(c->detail, sizeof(c->detail), "could not compare: %.400s", e.msg);
+                else if (drift > 0)
+                    snprintf(c->detail, sizeof(c->detail),
+                             "search index out of step with the symbols: %lld terms differ",
+                             (long long)drift);
+                else
+                    snprintf(c->detail, sizeof(c->detail), "search index matches the symbols");
+            } else {
+                snprintf(c->detail, sizeof(c->detail), "search index structure ok");
+            }
             failed |= !c->ok;
         }
     }
@@ -325,4 +341,112 @@ int store_rebuild_indexes(struct store *st, struct err *err)
         return rc;
     }
     return store_txn_commit(st, err);
+}
+
+/* ---- search-index drift: the FTS5 index against what the symbols say it should hold ------ */
+
+struct term_slot {
+    char *term;
+    int len;
+    int64_t docs;
+    int64_t last_doc;
+};
+
+struct term_map {
+    struct term_slot *slots;
+    size_t cap, n;
+    int64_t doc;
+};
+
+static struct term_slot *term_find(struct term_map *m, const char *t, int n)
+{
+    size_t mask = m->cap - 1, i = hash_bytes64(t, (size_t)n) & mask;
+    while (m->slots[i].term &&
+           (m->slots[i].len != n || memcmp(m->slots[i].term, t, (size_t)n) != 0))
+        i = (i + 1) & mask;
+    return &m->slots[i];
+}
+
+static void term_add(const char *t, int n, void *payload)
+{
+    struct term_map *m = payload;
+    struct term_slot *s;
+    if ((m->n + 1) * 2 > m->cap) {
+        struct term_map old = *m;
+        m->cap = m->cap ? m->cap * 2 : 1024;
+        m->slots = xcalloc(m->cap, sizeof(*m->slots));
+        m->n = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i].term) {
+                *term_find(m, old.slots[i].term, old.slots[i].len) = old.slots[i];
+                m->n++;
+            }
+        free(old.slots);
+    }
+    s = term_find(m, t, n);
+    if (!s->term) {
+        s->term = xstrndup(t, (size_t)n);
+        s->len = n;
+        s->last_doc = -1;
+        m->n++;
+    }
+    if (s->last_doc != m->doc) { /* count documents, not occurrences */
+        s->docs++;
+        s->last_doc = m->doc;
+    }
+}
+
+int64_t store_fts_drift(struct store *st, struct err *err)
+{
+    struct term_map m = {0};
+    sqlite3_stmt *s = NULL;
+    int64_t bad = 0;
+    int rc;
+
+    rc = store_exec(st,
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.cidx_fts_vocab USING"
+                    " fts5vocab(main, 'symbols_fts', 'row')",
+                    err, "cannot inspect the search index");
+    if (rc)
+        return rc;
+    /* one read transaction: both sides see the same snapshot while writers go on */
+    rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(st->db, "SELECT id, name FROM symbols", -1, &s, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 1);
+        m.doc = sqlite3_column_int64(s, 0);
+        store_fts_tokens(name ? name : "", sqlite3_column_bytes(s, 1), term_add, &m);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (rc == SQLITE_DONE)
+        rc = sqlite3_prepare_v2(st->db, "SELECT term, doc FROM temp.cidx_fts_vocab", -1, &s, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_blob(s, 0);
+        int n = sqlite3_column_bytes(s, 0);
+        struct term_slot *slot = m.cap ? term_find(&m, t ? t : "", n) : NULL;
+        int64_t docs = sqlite3_column_int64(s, 1);
+        if (!slot || !slot->term) {
+            bad++;
+        } else {
+            if (slot->docs != docs)
+                bad++;
+            slot->docs = -1; /* seen */
+        }
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_DONE)
+        bad = store_db_err(st, err, rc, "cannot inspect the search index");
+    for (size_t i = 0; i < m.cap; i++) {
+        if (m.slots[i].term && m.slots[i].docs != -1 && bad >= 0)
+            bad++;
+        free(m.slots[i].term);
+    }
+    free(m.slots);
+    return bad;
 }

@@ -1,0 +1,573 @@
+/*
+ * test_store_write.c - writes: file ownership (a header declaration survives removal of the .cpp
+ * that defines the symbol), replace and delete remove exactly a file's contributions,
+ * placeholders live while something points at them, bulk mode gives the same cache as per-file
+ * writes, bad batches are refused whole, and the metadata, parse-error and header records.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "testutil.h"
+
+static int64_t count_sql(const char *dir, const char *sql)
+{
+    char *path = path_join(dir, "symbols.db");
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int64_t v = -1;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("bad test SQL %s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    free(path);
+    return v;
+}
+
+static uint64_t search_total(struct store *st, const char *pat, bool all)
+{
+    struct store_search_query q = {0};
+    struct store_search_result r;
+    struct err e = {0};
+    uint64_t t;
+    q.pattern = pat;
+    q.all_scopes = all;
+    TU_OK(store_search(st, &q, &r, &e), &e);
+    t = r.total;
+    store_search_result_release(&r);
+    return t;
+}
+
+/* Looks up one symbol; returns its row (caller releases) or fails. */
+static void lookup(struct store *st, const char *usr, struct store_search_result *r)
+{
+    struct err e = {0};
+    TU_OK(store_symbol_by_usr(st, usr, r, &e), &e);
+}
+
+#define USR_W "c:@N@ui@S@Widget"
+#define USR_DRAW "c:@N@ui@S@Widget@F@draw#I#"
+
+static void write_header(struct store *st)
+{
+    struct store_symbol syms[2] = {
+        {.usr = USR_W,
+         .name = "Widget",
+         .scope = "ui",
+         .scope_ns = "ui",
+         .scope_kind = STORE_KIND_NAMESPACE,
+         .kind = STORE_KIND_CLASS,
+         .is_definition = true,
+         .range = {3, 7, 9, 1},
+         .brief = "A widget."},
+        {.usr = USR_DRAW,
+         .name = "draw",
+         .scope = "ui::Widget",
+         .scope_ns = "ui",
+         .scope_kind = STORE_KIND_CLASS,
+         .kind = STORE_KIND_METHOD,
+         .signature = "void ui::Widget::draw(int x) const",
+         .is_definition = false,
+         .range = {5, 10, 5, 30},
+         .brief = "Draws it.",
+         .attrs = STORE_ATTR_VIRTUAL},
+    };
+    struct store_file_batch b = {.path = "/proj/include/widget.h",
+                                 .hash = "h1",
+                                 .is_project = true,
+                                 .is_header = true,
+                                 .symbols = syms,
+                                 .nsymbols = 2};
+    struct err e = {0};
+    TU_OK(store_file_replace(st, &b, &e), &e);
+}
+
+static void write_source(struct store *st, int variant)
+{
+    struct store_symbol syms[2] = {
+        {.usr = USR_DRAW,
+         .name = "draw",
+         .scope = "ui::Widget",
+         .scope_ns = "ui",
+         .scope_kind = STORE_KIND_CLASS,
+         .kind = STORE_KIND_METHOD,
+         .signature = "void ui::Widget::draw(int x) const",
+         .is_definition = true,
+         .range = {10, 18, 14, 1}},
+        {.usr = "c:@F@main#",
+         .name = "main",
+         .kind = STORE_KIND_FUNCTION,
+         .is_definition = true,
+         .range = {20, 5, 30, 1}},
+    };
+    struct store_ref refs[3] = {
+        {.usr = USR_DRAW,
+         .context_usr = "c:@F@main#",
+         .line = 22,
+         .col = 7,
+         .roles = STORE_ROLE_CALL | STORE_ROLE_MEMBER},
+        {.usr = "c:@F@printf",
+         .target_name = "printf",
+         .target_kind = STORE_KIND_FUNCTION,
+         .context_usr = "c:@F@main#",
+         .line = 23,
+         .col = 3,
+         .roles = STORE_ROLE_CALL},
+        {.usr = USR_W, .context_usr = "c:@F@main#", .line = 21, .col = 3, .roles = STORE_ROLE_TYPE},
+    };
+    struct store_include inc = {.path = "/proj/include/widget.h", .line = 1};
+    struct store_file_batch b = {.path = "/proj/src/widget.cpp",
+                                 .hash = "s1",
+                                 .is_project = true,
+                                 .symbols = syms,
+                                 .nsymbols = variant ? 1 : 2,
+                                 .refs = refs,
+                                 .nrefs = variant ? 0 : 3,
+                                 .includes = &inc,
+                                 .nincludes = 1};
+    struct err e = {0};
+    TU_OK(store_file_replace(st, &b, &e), &e);
+}
+
+static void test_ownership(void **state)
+{
+    char *dir = tu_tmpdir("own");
+    struct store *st = tu_open(dir, 0);
+    struct store_search_result r;
+    struct err e = {0};
+    (void)state;
+
+    write_header(st);
+    write_source(st, 0);
+    tu_assert_healthy(st);
+    /* the definition wins the location; the declaration is kept */
+    lookup(st, USR_DRAW, &r);
+    assert_string_equal(r.rows[0].location.file, "/proj/src/widget.cpp");
+    assert_int_equal(r.rows[0].location.line, 10);
+    assert_string_equal(r.rows[0].definition.file, "/proj/src/widget.cpp");
+    assert_string_equal(r.rows[0].declaration.file, "/proj/include/widget.h");
+    assert_string_equal(r.rows[0].brief, "Draws it.");
+    store_search_result_release(&r);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM refs WHERE roles & 16"), 2);
+
+    /* the .cpp goes away: the header declaration survives, located in the header */
+    TU_OK(store_file_delete(st, "/proj/src/widget.cpp", &e), &e);
+    tu_assert_healthy(st);
+    lookup(st, USR_DRAW, &r);
+    assert_string_equal(r.rows[0].location.file, "/proj/include/widget.h");
+    assert_int_equal(r.rows[0].location.line, 5);
+    assert_null(r.rows[0].definition.file);
+    assert_string_equal(r.rows[0].signature, "void ui::Widget::draw(int x) const");
+    store_search_result_release(&r);
+    assert_int_equal(search_total(st, "main", true), 0);
+    /* nothing of the .cpp is left: no refs, no placeholder for printf, no main */
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM refs"), 0);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM symbols WHERE name = 'printf'"), 0);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM symbols"), 2);
+    /* the header is still a file of the cache, the .cpp is not */
+    {
+        struct store_file_info fi;
+        TU_OK(store_file_get(st, "/proj/include/widget.h", &fi, &e), &e);
+        assert_int_equal(fi.symbol_count, 2);
+        store_file_info_release(&fi);
+        assert_int_equal(store_file_get(st, "/proj/src/widget.cpp", &fi, &e), ERR_NOTFOUND);
+    }
+
+    /* back again, then the header goes: draw stays (defined in the .cpp), Widget stays as a
+     * placeholder (main still uses the type) but is hidden from search */
+    write_source(st, 0);
+    TU_OK(store_file_delete(st, "/proj/include/widget.h", &e), &e);
+    tu_assert_healthy(st);
+    lookup(st, USR_DRAW, &r);
+    assert_string_equal(r.rows[0].location.file, "/proj/src/widget.cpp");
+    store_search_result_release(&r);
+    assert_int_equal(search_total(st, "Widget", true), 0);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM symbols WHERE usr = '" USR_W "'"), 1);
+    /* the header's file row stays while the .cpp includes it, as never indexed */
+    assert_int_equal(
+        count_sql(dir, "SELECT count(*) FROM files WHERE path = '/proj/include/widget.h'"), 1);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM files WHERE indexed_at > 0"), 1);
+
+    /* replacing the .cpp with a version without the call and the type use drops them, and
+     * the Widget placeholder with them */
+    write_source(st, 1);
+    tu_assert_healthy(st);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM refs"), 0);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM symbols WHERE usr = '" USR_W "'"), 0);
+    assert_int_equal(search_total(st, "main", true), 0);
+    assert_int_equal(search_total(st, "draw", true), 1);
+
+    /* deleting a file that is not there is fine; a relative path is refused */
+    TU_OK(store_file_delete(st, "/proj/nope.cpp", &e), &e);
+    store_close(st);
+    tu_assert_dir_healthy(dir);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_bad_batch_is_refused_whole(void **state)
+{
+    char *dir = tu_tmpdir("bad");
+    struct store *st = tu_open(dir, 0);
+    struct store_symbol syms[2] = {
+        {.usr = "c:@F@a#", .name = "a", .kind = STORE_KIND_FUNCTION, .range = {1, 1, 1, 1}},
+        {.usr = "", .name = "b", .kind = STORE_KIND_FUNCTION, .range = {2, 1, 2, 1}},
+    };
+    struct store_file_batch b = {.path = "/proj/a.cpp", .symbols = syms, .nsymbols = 2};
+    struct err e = {0};
+    (void)state;
+
+    write_header(st);
+    assert_int_equal(store_file_replace(st, &b, &e), ERR_INVALID);
+    assert_non_null(strstr(e.msg, "usr"));
+    b.path = "relative/a.cpp";
+    syms[1].usr = "c:@F@b#";
+    assert_int_equal(store_file_replace(st, &b, &e), ERR_INVALID);
+    assert_non_null(strstr(e.msg, "absolute"));
+    {
+        struct store_search_result r;
+        assert_int_equal(store_symbol_by_usr(st, "c:@F@a#", &r, &e), ERR_NOTFOUND);
+    }
+    assert_int_equal(search_total(st, "Widget", true), 1);
+    tu_assert_healthy(st);
+    store_close(st);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* A stable dump of everything a cache holds (timestamps excluded). */
+static char *dump(const char *dir)
+{
+    static const char *const queries[] = {
+        "SELECT path, hash, args_hash, mtime_ns, size, symbol_count, is_project, is_header"
+        " FROM files ORDER BY path",
+        "SELECT qname, name, ns, kind FROM scopes ORDER BY qname",
+        "SELECT s.usr, s.name, sc.qname, s.kind, s.is_project, f.path, s.line, s.col,"
+        " s.signature, s.access, s.attrs, s.template_kind, s.template_params, s.target, s.brief,"
+        " s.doc FROM symbols s JOIN scopes sc ON sc.id = s.scope_id LEFT JOIN files f ON"
+        " f.id = s.file_id ORDER BY s.usr",
+        "SELECT f.path, s.usr, d.line, d.col, d.is_def, d.end_line, d.end_col, d.ext_line,"
+        " d.ext_col FROM decls d JOIN files f ON f.id = d.file_id JOIN symbols s ON s.id ="
+        " d.symbol_id ORDER BY 1, 2, 3, 4",
+        "SELECT f.path, r.line, r.col, s.usr, r.roles, c.usr FROM refs r JOIN files f ON f.id ="
+        " r.file_id JOIN symbols s ON s.id = r.symbol_id LEFT JOIN symbols c ON c.id ="
+        " r.context_id ORDER BY 1, 2, 3, 4",
+        "SELECT f.path, d.usr, b.usr, e.access, e.is_virtual FROM bases e JOIN files f ON f.id ="
+        " e.file_id JOIN symbols d ON d.id = e.derived_id JOIN symbols b ON b.id = e.base_id"
+        " ORDER BY 1, 2, 3",
+        "SELECT f.path, i.line, g.path FROM includes i JOIN files f ON f.id = i.file_id JOIN"
+        " files g ON g.id = i.included_id ORDER BY 1, 2, 3",
+    };
+    char *path = path_join(dir, "symbols.db");
+    struct strbuf sb = STRBUF_INIT;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    for (size_t q = 0; q < ARRAY_SIZE(queries); q++) {
+        sqlite3_stmt *s = NULL;
+        if (sqlite3_prepare_v2(db, queries[q], -1, &s, NULL) != SQLITE_OK)
+            fail_msg("dump query: %s", sqlite3_errmsg(db));
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(s); c++) {
+                const char *v = (const char *)sqlite3_column_text(s, c);
+                strbuf_addf(&sb, "%s|", v ? v : "NULL");
+            }
+            strbuf_addch(&sb, '\n');
+        }
+        sqlite3_finalize(s);
+        strbuf_adds(&sb, "--\n");
+    }
+    sqlite3_close(db);
+    free(path);
+    return strbuf_detach(&sb, NULL);
+}
+
+/* Writes a small synthetic project of nfiles files, in order, through write(). */
+static void write_project(struct store *st, int nfiles, int rewrite_every)
+{
+    for (int f = 0; f < nfiles; f++) {
+        struct store_symbol syms[6];
+        struct store_ref refs[6];
+        struct store_base base;
+        struct store_include inc;
+        char path[64], inc_path[64], usr[6][64], name[6][32], ctx[64];
+        struct store_file_batch b = {0};
+        struct err e = {0};
+        memset(syms, 0, sizeof(syms));
+        memset(refs, 0, sizeof(refs));
+        snprintf(path, sizeof(path), "/proj/src/f%d.cpp", f);
+        snprintf(inc_path, sizeof(inc_path), "/proj/include/f%d.h", f % 3);
+        for (int i = 0; i < 6; i++) {
+            snprintf(usr[i], sizeof(usr[i]), "c:@F@fn%d_%d#", (f * 6 + i) % 40, i);
+            snprintf(name[i], sizeof(name[i]), "%s%dValue", i % 2 ? "get" : "set", f + i);
+            syms[i].usr = usr[i];
+            syms[i].name = name[i];
+            syms[i].scope = i % 3 ? "app::core" : "";
+            syms[i].kind = i == 0 ? STORE_KIND_CLASS : STORE_KIND_FUNCTION;
+            syms[i].is_definition = (f + i) % 2;
+            syms[i].range = (struct store_range){(uint32_t)(10 + i), 5, (uint32_t)(12 + i), 1};
+            syms[i].brief = i == 2 ? "documented" : NULL;
+            refs[i].usr = usr[(i + 1) % 6];
+            refs[i].context_usr = usr[i];
+            refs[i].line = (uint32_t)(11 + i);
+            refs[i].col = 7;
+            refs[i].roles = STORE_ROLE_CALL;
+        }
+        snprintf(ctx, sizeof(ctx), "c:@S@Base%d", f % 4);
+        base = (struct store_base){.derived_usr = usr[0],
+                                   .base_usr = ctx,
+                                   .base_name = "Base",
+                                   .access = STORE_ACCESS_PUBLIC,
+                                   .line = 10,
+                                   .col = 1};
+        inc = (struct store_include){.path = inc_path, .line = 1};
+        b.path = path;
+        b.hash = "hash";
+        b.is_project = f % 5 != 0;
+        b.symbols = syms;
+        b.nsymbols = 6;
+        b.refs = refs;
+        b.nrefs = 6;
+        b.bases = &base;
+        b.nbases = 1;
+        b.includes = &inc;
+        b.nincludes = 1;
+        TU_OK(store_file_replace(st, &b, &e), &e);
+        if (rewrite_every && f % rewrite_every == 0)
+            TU_OK(store_file_replace(st, &b, &e), &e);
+    }
+}
+
+static void test_bulk_equals_per_file(void **state)
+{
+    char *a = tu_tmpdir("perfile"), *b = tu_tmpdir("bulk");
+    struct store *sa = tu_open(a, 0), *sb = tu_open(b, 0);
+    struct err e = {0};
+    char *da, *db;
+    (void)state;
+
+    write_project(sa, 300, 7);
+    TU_OK(store_bulk_begin(sb, &e), &e);
+    assert_true(store_in_bulk(sb));
+    write_project(sb, 300, 7);
+    TU_OK(store_bulk_end(sb, &e), &e);
+    assert_false(store_in_bulk(sb));
+    tu_assert_healthy(sa);
+    tu_assert_healthy(sb);
+    da = dump(a);
+    db = dump(b);
+    assert_true(strlen(da) > 1000);
+    assert_string_equal(da, db);
+    /* and the search index answers the same */
+    assert_int_equal(search_total(sa, "getValue", true), search_total(sb, "getValue", true));
+    assert_int_equal(search_total(sa, "set1", true), search_total(sb, "set1", true));
+    assert_true(search_total(sb, "value", true) > 0);
+    free(da);
+    free(db);
+    store_close(sa);
+    store_close(sb);
+    tu_rmtree(a);
+    tu_rmtree(b);
+    free(a);
+    free(b);
+}
+
+static void test_bulk_is_exclusive(void **state)
+{
+    char *dir = tu_tmpdir("bulkx");
+    struct store *s1 = tu_open(dir, 0), *s2 = tu_open(dir, 0);
+    struct err e = {0};
+    (void)state;
+
+    TU_OK(store_bulk_begin(s1, &e), &e);
+    assert_int_equal(store_bulk_begin(s2, &e), ERR_BUSY);
+    assert_non_null(strstr(e.msg, "bulk"));
+    write_project(s1, 20, 0);
+    /* closing without store_bulk_end still finishes the load */
+    store_close(s1);
+    tu_assert_healthy(s2);
+    assert_true(search_total(s2, "Value", true) > 0);
+    store_close(s2);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_metadata_and_records(void **state)
+{
+    char *dir = tu_tmpdir("meta");
+    struct store *st = tu_open(dir, 0);
+    struct store_parse_error pe = {.path = "/proj/src/broken.cpp",
+                                   .error_type = "signal",
+                                   .message = "worker crashed (SIGSEGV)",
+                                   .file_hash = "ab",
+                                   .args_hash = "cd",
+                                   .retry_count = 2};
+    struct store_stats s;
+    struct err e = {0};
+    char *v = NULL;
+    (void)state;
+
+    TU_OK(store_meta_set(st, "project_root", "/proj", &e), &e);
+    TU_OK(store_meta_get(st, "project_root", &v, &e), &e);
+    assert_string_equal(v, "/proj");
+    free(v);
+    TU_OK(store_meta_get(st, "last_vacuum", &v, &e), &e);
+    assert_non_null(v);
+    free(v);
+    TU_OK(store_meta_get(st, "no-such-key", &v, &e), &e);
+    assert_null(v);
+    TU_OK(store_parse_error_add(st, &pe, &e), &e);
+    TU_OK(store_header_claim(st, "/proj/include/a.h", "/proj/src/a.cpp", "hh", "aa", &e), &e);
+    TU_OK(store_stats_get(st, &s, &e), &e);
+    assert_int_equal(s.parse_errors, 1);
+    assert_int_equal(s.schema_version, STORE_SCHEMA_VERSION);
+    assert_int_equal(count_sql(dir, "SELECT retry_count FROM parse_errors"), 2);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM header_tracker h JOIN files f ON"
+                                    " f.id = h.file_id WHERE f.path = '/proj/include/a.h'"),
+                     1);
+    TU_OK(store_parse_error_clear(st, "/proj/src/broken.cpp", &e), &e);
+    TU_OK(store_stats_get(st, &s, &e), &e);
+    assert_int_equal(s.parse_errors, 0);
+    /* the plan's view keeps its column names */
+    write_header(st);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM file_metadata WHERE file_path ="
+                                    " '/proj/include/widget.h' AND file_hash = 'h1'"),
+                     1);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM plan_symbols WHERE kind = 'method'"
+                                    " AND parent_class = 'Widget' AND namespace = 'ui'"),
+                     1);
+    tu_assert_healthy(st);
+    store_close(st);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_query_stats(void **state)
+{
+    char *dir = tu_tmpdir("qstats");
+    struct store *st = tu_open(dir, 0);
+    struct store_query_stat qs[STORE_Q_COUNT_];
+    struct err e = {0};
+    (void)state;
+
+    write_header(st);
+    for (int i = 0; i < 20; i++)
+        search_total(st, "Widget", false);
+    TU_OK(store_qstats_get(st, qs, &e), &e);
+    assert_int_equal(qs[STORE_Q_SEARCH_AUTO].count, 20);
+    assert_true(qs[STORE_Q_SEARCH_AUTO].mean_ms > 0);
+    assert_true(qs[STORE_Q_SEARCH_AUTO].p95_ms <= qs[STORE_Q_SEARCH_AUTO].max_ms);
+    assert_true(qs[STORE_Q_SEARCH_AUTO].mean_ms <= qs[STORE_Q_SEARCH_AUTO].max_ms);
+    /* a closed handle leaves its numbers in the cache for the next process */
+    store_close(st);
+    st = tu_open(dir, 0);
+    search_total(st, "Widget", false);
+    TU_OK(store_qstats_get(st, qs, &e), &e);
+    assert_int_equal(qs[STORE_Q_SEARCH_AUTO].count, 21);
+    assert_int_equal(qs[STORE_Q_FILE_REPLACE].count, 1);
+    TU_OK(store_qstats_reset(st, &e), &e);
+    TU_OK(store_qstats_get(st, qs, &e), &e);
+    assert_int_equal(qs[STORE_Q_SEARCH_AUTO].count, 0);
+    store_close(st);
+    tu_assert_dir_healthy(dir);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_maintain(void **state)
+{
+    char *dir = tu_tmpdir("maint");
+    struct store *st = tu_open(dir, 0);
+    struct store_maint_report r;
+    struct err e = {0};
+    const char *reason = NULL;
+    char *v = NULL;
+    (void)state;
+
+    write_project(st, 200, 0);
+    for (int f = 0; f < 150; f++) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proj/src/f%d.cpp", f);
+        TU_OK(store_file_delete(st, path, &e), &e);
+    }
+    TU_OK(store_maintain(st, false, &r, &e), &e);
+    /* most pages are free now: a vacuum pays and runs */
+    assert_true(r.vacuumed);
+    assert_string_equal(r.vacuum_reason, "free pages");
+    assert_true(r.bytes_after < r.bytes_before);
+    assert_false(store_vacuum_due(st, &reason));
+    /* a last vacuum over a week old makes it due */
+    TU_OK(store_meta_set(st, "last_vacuum", "1000", &e), &e);
+    assert_true(store_vacuum_due(st, &reason));
+    assert_string_equal(reason, "last vacuum over a week ago");
+    TU_OK(store_maintain(st, false, &r, &e), &e);
+    assert_true(r.vacuumed);
+    TU_OK(store_meta_get(st, "last_vacuum", &v, &e), &e);
+    assert_true(strtod(v, NULL) > 1e9);
+    free(v);
+    TU_OK(store_maintain(st, true, &r, &e), &e);
+    assert_string_equal(r.vacuum_reason, "forced");
+    TU_OK(store_rebuild_indexes(st, &e), &e);
+    tu_assert_healthy(st);
+    assert_true(search_total(st, "Value", true) > 0);
+    store_close(st);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_fts_damage_is_detected(void **state)
+{
+    char *dir = tu_tmpdir("ftsdmg");
+    struct store *st = tu_open(dir, 0);
+    struct store_check checks[32];
+    size_t n = 0;
+    struct err e = {0};
+    char *path = path_join(dir, "symbols.db");
+    sqlite3 *db = NULL;
+    bool fts_failed = false;
+    (void)state;
+
+    write_project(st, 10, 0);
+    /* a writer that bypasses the triggers (as a plain DELETE on the content would) */
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "DROP TRIGGER symbols_fts_ad; DELETE FROM symbols WHERE"
+                                  " id IN (SELECT id FROM symbols LIMIT 3)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(store_check(st, false, checks, 32, &n, &e), ERR_CORRUPT);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(checks[i].name, "fts"))
+            fts_failed = !checks[i].ok;
+    assert_true(fts_failed);
+    /* the rebuild repairs the search index and restores the trigger; leftovers of the
+     * deleted symbols are gone once their file is rewritten */
+    TU_OK(store_rebuild_indexes(st, &e), &e);
+    write_project(st, 10, 0);
+    tu_assert_healthy(st);
+    free(path);
+    store_close(st);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ownership),
+        cmocka_unit_test(test_bad_batch_is_refused_whole),
+        cmocka_unit_test(test_bulk_equals_per_file),
+        cmocka_unit_test(test_bulk_is_exclusive),
+        cmocka_unit_test(test_metadata_and_records),
+        cmocka_unit_test(test_query_stats),
+        cmocka_unit_test(test_maintain),
+        cmocka_unit_test(test_fts_damage_is_detected),
+    };
+    log_set_level(LOG_ERROR);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
