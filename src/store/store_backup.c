@@ -163,7 +163,8 @@ int store_backup_list(const char *cache_dir, struct store_backup_info **out, siz
         store_backup_list_free(c.v, c.n);
         return rc;
     }
-    qsort(c.v, c.n, sizeof(*c.v), by_time_desc);
+    if (c.n)
+        qsort(c.v, c.n, sizeof(*c.v), by_time_desc);
     *out = c.v;
     *n = c.n;
     return 0;

@@ -328,7 +328,8 @@ static int page_cands(struct search *sr, struct store_search_result *out, struct
     size_t got = 0;
     int rc = 0;
 
-    qsort(sr->c, sr->n, sizeof(*sr->c), cand_cmp);
+    if (sr->n)
+        qsort(sr->c, sr->n, sizeof(*sr->c), cand_cmp);
     out->rows = arena_alloc(a, sizeof(*out->rows) * limit);
     for (uint64_t i = q->offset; i < sr->n && got < limit; i++) {
         struct store_symbol_row *r = &out->rows[got];
@@ -623,10 +624,10 @@ static int search_regex(struct search *sr, pcre2_code *re)
             add_cand(sr, sqlite3_column_int64(s, 0), rank, sqlite3_column_int(s, 1), name);
         } else if (m == PCRE2_ERROR_MATCHLIMIT || m == PCRE2_ERROR_DEPTHLIMIT ||
                    m == PCRE2_ERROR_HEAPLIMIT || m == PCRE2_ERROR_JIT_STACKLIMIT) {
-            sqlite3_reset(s);
             rc = err_set(sr->err, ERR_LIMIT,
                          "regex '%.*s' hit its match limit on '%s'; use a simpler pattern",
                          (int)(sr->plen > 200 ? 200 : sr->plen), sr->pat, name);
+            sqlite3_reset(s);
             goto out;
         }
     }
