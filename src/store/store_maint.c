@@ -412,7 +412,7 @@ int64_t store_fts_drift(struct store *st, struct err *err)
     /* one read transaction: both sides see the same snapshot while writers go on */
     rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(st->db, "SELECT id, name FROM symbols", -1, &s, NULL);
+        rc = sqlite3_prepare_v2(st->db, "SELECT id, name FROM symbols_fts_content", -1, &s, NULL);
     while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 1);
         m.doc = sqlite3_column_int64(s, 0);
@@ -437,11 +437,11 @@ int64_t store_fts_drift(struct store *st, struct err *err)
         }
         rc = SQLITE_OK;
     }
+    if (rc != SQLITE_DONE)
+        bad = store_db_err(st, err, rc, "cannot inspect the search index");
     sqlite3_finalize(s);
     if (!sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-    if (rc != SQLITE_DONE)
-        bad = store_db_err(st, err, rc, "cannot inspect the search index");
     for (size_t i = 0; i < m.cap; i++) {
         if (m.slots[i].term && m.slots[i].docs != -1 && bad >= 0)
             bad++;

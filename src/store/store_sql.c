@@ -127,8 +127,13 @@ const char store_schema_v1_sql[] =
     "  total_ns INTEGER NOT NULL,\n"
     "  max_ns INTEGER NOT NULL,\n"
     "  hist BLOB);\n"
+    /* Only located symbols are searchable, so only they are indexed: placeholders (symbols
+       known only from references) never reach the search index. */
+    "CREATE VIEW symbols_fts_content AS\n"
+    "  SELECT id, name FROM symbols WHERE file_id IS NOT NULL;\n"
     "CREATE VIRTUAL TABLE symbols_fts USING fts5(\n"
-    "  name, content='symbols', content_rowid='id', tokenize='cidx', detail='none');\n"
+    "  name, content='symbols_fts_content', content_rowid='id', tokenize='cidx',\n"
+    "  detail='none');\n"
     /* The plan's tables as views, so its information stays queryable under its names. */
     "CREATE VIEW file_metadata AS\n"
     "  SELECT path AS file_path, hash AS file_hash, args_hash AS compile_args_hash,\n"
@@ -179,16 +184,21 @@ const char store_drop_secondary_indexes_sql[] = "DROP INDEX IF EXISTS symbols_na
  * every connection, so a REPLACE also goes through the delete trigger.
  */
 const char store_fts_triggers_sql[] =
-    "CREATE TRIGGER IF NOT EXISTS symbols_fts_ai AFTER INSERT ON symbols BEGIN\n"
+    "CREATE TRIGGER IF NOT EXISTS symbols_fts_ai AFTER INSERT ON symbols\n"
+    "  WHEN new.file_id IS NOT NULL BEGIN\n"
     "  INSERT INTO symbols_fts(rowid, name) VALUES (new.id, new.name);\n"
     "END;\n"
-    "CREATE TRIGGER IF NOT EXISTS symbols_fts_ad AFTER DELETE ON symbols BEGIN\n"
+    "CREATE TRIGGER IF NOT EXISTS symbols_fts_ad AFTER DELETE ON symbols\n"
+    "  WHEN old.file_id IS NOT NULL BEGIN\n"
     "  INSERT INTO symbols_fts(symbols_fts, rowid, name) VALUES ('delete', old.id, old.name);\n"
     "END;\n"
     "CREATE TRIGGER IF NOT EXISTS symbols_fts_au AFTER UPDATE ON symbols\n"
-    "  WHEN old.name IS NOT new.name OR old.id IS NOT new.id BEGIN\n"
-    "  INSERT INTO symbols_fts(symbols_fts, rowid, name) VALUES ('delete', old.id, old.name);\n"
-    "  INSERT INTO symbols_fts(rowid, name) VALUES (new.id, new.name);\n"
+    "  WHEN old.name IS NOT new.name OR old.id IS NOT new.id\n"
+    "    OR (old.file_id IS NULL) <> (new.file_id IS NULL) BEGIN\n"
+    "  INSERT INTO symbols_fts(symbols_fts, rowid, name)\n"
+    "    SELECT 'delete', old.id, old.name WHERE old.file_id IS NOT NULL;\n"
+    "  INSERT INTO symbols_fts(rowid, name)\n"
+    "    SELECT new.id, new.name WHERE new.file_id IS NOT NULL;\n"
     "END;\n";
 
 const char store_drop_fts_triggers_sql[] = "DROP TRIGGER IF EXISTS symbols_fts_ai;\n"

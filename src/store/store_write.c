@@ -830,13 +830,18 @@ static void bulk_unlock(struct store *st)
 
 static int bulk_finish_locked(struct store *st, struct err *err)
 {
+    uint64_t t0 = time_mono_ns(), t1 = 0, t2 = 0;
     int rc = store_txn_begin(st, err);
     if (rc)
         return rc;
     rc = store_exec(st, store_secondary_indexes_sql, err, "cannot build the indexes");
+    t1 = time_mono_ns();
     if (!rc)
         rc = store_exec(st, "INSERT INTO symbols_fts(symbols_fts) VALUES ('rebuild')", err,
                         "cannot build the search index");
+    t2 = time_mono_ns();
+    log_debug("bulk end: indexes %.0f ms, search index %.0f ms", (double)(t1 - t0) / 1e6,
+              (double)(t2 - t1) / 1e6);
     if (!rc)
         rc = store_exec(st, store_fts_triggers_sql, err, "cannot restore the search triggers");
     if (!rc)
