@@ -21,9 +21,9 @@
 
 #define KILL_ROUNDS 4
 #define MAX_CHILD_FILES 100000
-/* store_write.c commits a bulk load every 256 files (BULK_GROUP_FILES) */
-#define BULK_GROUP 256
 #define BULK_SYMS 4
+/* bulk mode must have committed something by then (store.h: "committed in groups") */
+#define BULK_MAX_FILES 20000
 
 static uint64_t seed;
 
@@ -216,32 +216,59 @@ static size_t bulk_nsyms(int i)
     return BULK_SYMS;
 }
 
+/*
+ * Bulk-loads files /bulk/f<i>.cpp, reporting "w <i>" after each store_file_replace and
+ * "c <n>" whenever a separate reader connection sees n files committed: what a reader sees is
+ * what survives a crash, whatever the size of the store's commit groups.
+ */
 static _Noreturn void bulk_writer(const char *dir, int out)
 {
     struct store *st = NULL;
     struct err e = {0};
+    sqlite3 *reader = NULL;
+    sqlite3_stmt *count = NULL;
+    int64_t seen = 0;
 
     if (store_open(&st, dir, 0, &e) != 0 || store_bulk_begin(st, &e) != 0) {
         tu_send(out, "err %s", e.msg);
         tu_child_exit(1);
     }
-    for (int i = 0; i < MAX_CHILD_FILES; i++) {
+    if (sqlite3_open_v2(store_db_path(st), &reader, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(reader,
+                           "SELECT count(*) FROM files WHERE path >= '/bulk/' AND path < '/bulk0'"
+                           " AND indexed_at > 0",
+                           -1, &count, NULL) != SQLITE_OK) {
+        tu_send(out, "err reader: %s", sqlite3_errmsg(reader));
+        tu_child_exit(1);
+    }
+    sqlite3_busy_timeout(reader, 10000);
+    for (int i = 0; i < BULK_MAX_FILES; i++) {
         char path[64], prefix[32];
+        int64_t now = seen;
         snprintf(path, sizeof(path), "/bulk/f%d.cpp", i);
         snprintf(prefix, sizeof(prefix), "bulkFile%d", i);
         if (tu_write_file(st, path, prefix, BULK_SYMS, &e) != 0) {
             tu_send(out, "err %s", e.msg);
             tu_child_exit(1);
         }
+        if (sqlite3_step(count) == SQLITE_ROW)
+            now = sqlite3_column_int64(count, 0);
+        sqlite3_reset(count);
+        if (now != seen) {
+            seen = now;
+            tu_send(out, "c %lld", (long long)seen);
+        }
         tu_send(out, "w %d", i);
     }
+    tu_send(out, "err bulk mode committed nothing a reader could see after %d files",
+            BULK_MAX_FILES);
     tu_child_exit(2);
 }
 
 static void test_kill_during_bulk_load(void **state)
 {
     char *dir = tu_tmpdir("bulkkill");
-    bool present[4 * BULK_GROUP] = {false};
+    bool *present = xcalloc(BULK_MAX_FILES, sizeof(*present));
     struct store_search_query q = {0};
     struct store_search_result res;
     struct store_stats stats;
@@ -249,7 +276,9 @@ static void test_kill_during_bulk_load(void **state)
     struct err e = {0};
     const char *logs;
     char line[1200];
-    int target, out[2], written = -1;
+    char name[32];
+    int out[2], written = -1, target = -1;
+    long long committed = 0;
     size_t n, prefix_len = 0;
     pid_t pid;
 
@@ -260,8 +289,7 @@ static void test_kill_during_bulk_load(void **state)
     TU_OK(tu_write_file(st, "/pre/base.cpp", "base", 10, &e), &e);
     store_close(st);
 
-    /* killed somewhere in the third group: two groups are committed */
-    target = 2 * BULK_GROUP + (int)rng_below(BULK_GROUP - 1);
+    /* killed a random number of files after the first commit a reader saw: inside a group */
     tu_pipe(out);
     pid = tu_fork();
     if (pid == 0) {
@@ -269,9 +297,17 @@ static void test_kill_during_bulk_load(void **state)
         bulk_writer(dir, out[1]);
     }
     close(out[1]);
-    while (written < target) {
-        if (!tu_recv(out[0], line, sizeof(line)) || sscanf(line, "w %d", &written) != 1)
+    while (target < 0 || written < target) {
+        long long c;
+        if (!tu_recv(out[0], line, sizeof(line)))
+            fail_msg("the bulk writer ended: %s", line);
+        if (sscanf(line, "c %lld", &c) == 1) {
+            committed = c;
+            if (target < 0)
+                target = (int)c + 1 + (int)rng_below(200);
+        } else if (sscanf(line, "w %d", &written) != 1) {
             fail_msg("the bulk writer failed: %s", line);
+        }
     }
     kill_child(pid);
     close(out[0]);
@@ -285,21 +321,23 @@ static void test_kill_during_bulk_load(void **state)
     assert_false(stats.bulk_pending);
     tu_assert_healthy(st);
 
-    /* committed groups are whole and in order; nothing half-written */
-    n = assert_files_whole(st, "/bulk/", bulk_nsyms, present, ARRAY_SIZE(present));
-    while (prefix_len < ARRAY_SIZE(present) && present[prefix_len])
+    /* what a reader saw committed is there, whole and in order; nothing is half-written */
+    n = assert_files_whole(st, "/bulk/", bulk_nsyms, present, BULK_MAX_FILES);
+    while (prefix_len < BULK_MAX_FILES && present[prefix_len])
         prefix_len++;
     if (prefix_len != n)
         fail_msg("the files in the cache are not a prefix of what was written: %zu files, first"
                  " gap at %zu (seed %llu)",
                  n, prefix_len, (unsigned long long)seed);
-    if (n < 2 * BULK_GROUP || n > (size_t)written + 1)
-        fail_msg("%zu files survived; %d were written, %d in committed groups (seed %llu)", n,
-                 written + 1, 2 * BULK_GROUP, (unsigned long long)seed);
+    if (n < (size_t)committed || n > (size_t)written + 1)
+        fail_msg("%zu files survived; %lld were seen committed, %d written (seed %llu)", n,
+                 committed, written + 1, (unsigned long long)seed);
     assert_int_equal(tu_search_exact_count(st, "base_9"), 1);
-    assert_int_equal(tu_search_exact_count(st, "bulkFile511_3"), 1);
+    snprintf(name, sizeof(name), "bulkFile%zu_3", n - 1);
+    assert_int_equal(tu_search_exact_count(st, name), 1);
     /* the search index was rebuilt: a substring search goes through FTS5 */
-    q.pattern = "File100_";
+    snprintf(name, sizeof(name), "File%zu_", n / 2);
+    q.pattern = name;
     q.match = STORE_MATCH_SUBSTRING;
     q.all_scopes = true;
     TU_OK(store_search(st, &q, &res, &e), &e);
@@ -312,6 +350,7 @@ static void test_kill_during_bulk_load(void **state)
     tu_assert_healthy(st);
     store_close(st);
 
+    free(present);
     tu_rmtree(dir);
     free(dir);
 }
