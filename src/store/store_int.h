@@ -12,6 +12,7 @@
 /* All SQL the store runs more than once: prepared on first use, reused, finalized at close. */
 enum store_stmt {
     STMT_BEGIN_IMMEDIATE,
+    STMT_BEGIN_READ,
     STMT_COMMIT,
     STMT_ROLLBACK,
     STMT_META_GET,
@@ -38,6 +39,8 @@ enum store_stmt {
     STMT_SYM_DELETE,
     STMT_DECL_INSERT,
     STMT_REF_INSERT,
+    STMT_REF_INSERT_MANY,
+    STMT_DECL_INSERT_MANY,
     STMT_BASE_INSERT,
     STMT_OVERRIDE_INSERT,
     STMT_INCLUDE_INSERT,
@@ -67,6 +70,9 @@ enum store_stmt {
     STMT_QSTAT_MERGE,
     STMT_COUNT_
 };
+
+/* Rows per multi-row INSERT of references and declarations (fewer statement steps). */
+#define STORE_INSERT_MANY 32
 
 /* A log-scale latency histogram: mergeable across processes, gives p95 without samples. */
 #define QSTAT_BUCKETS 64
@@ -106,6 +112,13 @@ int store_exec(struct store *st, const char *sql, struct err *err, const char *w
 int store_query_int(struct store *st, const char *sql, int64_t *out, struct err *err);
 
 int store_txn_begin(struct store *st, struct err *err);
+/*
+ * A read transaction around a query's statements: one snapshot for all of them (a total and its
+ * page agree) and one WAL read lock instead of one per statement. *owned says whether this call
+ * opened it (false inside a writer's transaction); pass it to store_read_end.
+ */
+int store_read_begin(struct store *st, bool *owned, struct err *err);
+void store_read_end(struct store *st, bool owned);
 int store_txn_commit(struct store *st, struct err *err);
 void store_txn_rollback(struct store *st);
 

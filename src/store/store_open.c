@@ -162,6 +162,21 @@ int store_txn_begin(struct store *st, struct err *err)
     return step_done(st, STMT_BEGIN_IMMEDIATE, err, "cannot start a write transaction");
 }
 
+int store_read_begin(struct store *st, bool *owned, struct err *err)
+{
+    *owned = false;
+    if (!sqlite3_get_autocommit(st->db))
+        return 0;
+    *owned = true;
+    return step_done(st, STMT_BEGIN_READ, err, "cannot start reading");
+}
+
+void store_read_end(struct store *st, bool owned)
+{
+    if (owned && !sqlite3_get_autocommit(st->db))
+        step_done(st, STMT_COMMIT, NULL, "cannot finish reading");
+}
+
 int store_txn_commit(struct store *st, struct err *err)
 {
     int rc = step_done(st, STMT_COMMIT, err, "cannot commit");

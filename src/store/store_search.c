@@ -104,14 +104,21 @@ static int fetch_row(struct store *st, int64_t id, bool docs, struct store_symbo
     if (!s)
         return store_db_err(st, err, sqlite3_errcode(st->db), "cannot read declarations");
     sqlite3_bind_int64(s, 1, id);
+    /* the first definition and the first declaration in (path, line, col) order */
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         bool is_def = sqlite3_column_int(s, 1) != 0;
         struct store_location *l = is_def ? &r->definition : &r->declaration;
-        if (l->file)
-            continue;
-        l->file = col_str(s, 0, a);
-        l->line = (uint32_t)sqlite3_column_int(s, 2);
-        l->col = (uint32_t)sqlite3_column_int(s, 3);
+        const char *path = (const char *)sqlite3_column_text(s, 0);
+        uint32_t line = (uint32_t)sqlite3_column_int(s, 2),
+                 col = (uint32_t)sqlite3_column_int(s, 3);
+        if (l->file) {
+            int c = strcmp(path, l->file);
+            if (c > 0 || (c == 0 && (line > l->line || (line == l->line && col >= l->col))))
+                continue;
+        }
+        l->file = arena_strdup(a, path);
+        l->line = line;
+        l->col = col;
         l->end_line = (uint32_t)sqlite3_column_int(s, 4);
         l->end_col = (uint32_t)sqlite3_column_int(s, 5);
     }
@@ -669,6 +676,7 @@ int store_search(struct store *st, const struct store_search_query *q,
     pcre2_code *re = NULL;
     enum store_match mode;
     uint64_t t0 = time_mono_ns();
+    bool reading = false;
     int rc = 0;
 
     memset(out, 0, sizeof(*out));
@@ -702,6 +710,11 @@ int store_search(struct store *st, const struct store_search_query *q,
         rc = regex_compile(&sr, &re);
         if (rc)
             return rc;
+    }
+    rc = store_read_begin(st, &reading, err);
+    if (rc) {
+        pcre2_code_free(re);
+        return rc;
     }
     a = xcalloc(1, sizeof(*a));
     out->mem_ = a;
@@ -739,6 +752,7 @@ int store_search(struct store *st, const struct store_search_query *q,
     default:
         BUG("unhandled match mode %d", (int)mode);
     }
+    store_read_end(st, reading);
     pcre2_code_free(re);
     free(sr.c);
     arena_release(&sr.tmp);
@@ -769,6 +783,7 @@ int store_symbol_by_usr(struct store *st, const char *usr, struct store_search_r
     sqlite3_stmt *s;
     struct arena *a;
     uint64_t t0 = time_mono_ns();
+    bool reading = false;
     int64_t id = 0;
     int rc;
 
@@ -794,7 +809,10 @@ int store_symbol_by_usr(struct store *st, const char *usr, struct store_search_r
     a = xcalloc(1, sizeof(*a));
     out->mem_ = a;
     out->rows = arena_alloc(a, sizeof(*out->rows));
-    rc = fetch_row(st, id, true, &out->rows[0], a, err);
+    rc = store_read_begin(st, &reading, err);
+    if (!rc)
+        rc = fetch_row(st, id, true, &out->rows[0], a, err);
+    store_read_end(st, reading);
     if (rc) {
         store_search_result_release(out);
         return rc;

@@ -164,7 +164,8 @@ const char store_schema_v1_sql[] =
 
 /* Indexes that only reads need: bulk mode drops them and builds them once at the end. */
 const char store_secondary_indexes_sql[] =
-    "CREATE INDEX IF NOT EXISTS symbols_name ON symbols(is_project, name COLLATE NOCASE);\n"
+    "CREATE INDEX IF NOT EXISTS symbols_name ON symbols(is_project, name COLLATE NOCASE, kind,\n"
+    "  scope_id, file_id) WHERE file_id IS NOT NULL;\n"
     "CREATE INDEX IF NOT EXISTS symbols_scope ON symbols(scope_id);\n"
     "CREATE INDEX IF NOT EXISTS symbols_file ON symbols(file_id);\n"
     "CREATE INDEX IF NOT EXISTS refs_symbol ON refs(symbol_id);\n"
@@ -209,13 +210,22 @@ const char store_drop_fts_triggers_sql[] = "DROP TRIGGER IF EXISTS symbols_fts_a
 #define SEARCH_FILTERS                                                                             \
     " AND s.file_id IS NOT NULL"                                                                   \
     " AND (?3 = 0 OR (?3 >> s.kind) & 1)"                                                          \
-    " AND (?4 IS NULL OR sc.ns = ?4)"                                                              \
+    " AND (?4 IS NULL OR s.scope_id IN (SELECT id FROM scopes WHERE ns = ?4))"                     \
     " AND (?5 IS NULL OR s.file_id IN (SELECT id FROM files WHERE path = ?5 OR"                    \
     "      (substr(path, -length(?5)) = ?5 AND substr(path, -length(?5) - 1, 1) = '/')))"          \
-    " AND (?6 IS NULL OR sc.qname = ?6)"
+    " AND (?6 IS NULL OR s.scope_id = (SELECT id FROM scopes WHERE qname = ?6))"
+
+/* STORE_INSERT_MANY (32) rows of 6 and of 9 parameters */
+#define ROW6 "(?,?,?,?,?,?)"
+#define ROW6X4 ROW6 "," ROW6 "," ROW6 "," ROW6
+#define ROW6X16 ROW6X4 "," ROW6X4 "," ROW6X4 "," ROW6X4
+#define ROW9 "(?,?,?,?,?,?,?,?,?)"
+#define ROW9X4 ROW9 "," ROW9 "," ROW9 "," ROW9
+#define ROW9X16 ROW9X4 "," ROW9X4 "," ROW9X4 "," ROW9X4
 
 const char *const store_stmt_sql[STMT_COUNT_] = {
     [STMT_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+    [STMT_BEGIN_READ] = "BEGIN",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
     [STMT_META_GET] = "SELECT value FROM cache_metadata WHERE key = ?1",
@@ -275,6 +285,12 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET"
                         " roles = roles | excluded.roles,"
                         " context_id = coalesce(context_id, excluded.context_id)",
+    [STMT_REF_INSERT_MANY] = "INSERT INTO refs(file_id, line, col, symbol_id, roles, context_id)"
+                             " VALUES " ROW6X16 "," ROW6X16 " ON CONFLICT DO UPDATE SET"
+                             " roles = roles | excluded.roles,"
+                             " context_id = coalesce(context_id, excluded.context_id)",
+    [STMT_DECL_INSERT_MANY] = "INSERT OR IGNORE INTO decls(file_id, symbol_id, line, col, is_def,"
+                              " end_line, end_col, ext_line, ext_col) VALUES " ROW9X16 "," ROW9X16,
     [STMT_BASE_INSERT] = "INSERT OR IGNORE INTO bases(file_id, derived_id, base_id, access,"
                          " is_virtual, line, col) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [STMT_OVERRIDE_INSERT] = "INSERT OR IGNORE INTO overrides(file_id, symbol_id, overridden_id)"
@@ -312,34 +328,30 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
         " compile_commands_hash = excluded.compile_commands_hash,"
         " processed_at = excluded.processed_at",
     [STMT_SEARCH_EXACT_COUNT] =
-        "SELECT count(*) FROM symbols s JOIN scopes sc ON sc.id ="
-        " s.scope_id WHERE s.is_project = ?1 AND"
+        "SELECT count(*) FROM symbols s WHERE s.is_project = ?1 AND"
         " s.name = ?2 COLLATE NOCASE AND (?7 = 0 OR s.name = ?2)" SEARCH_FILTERS,
     [STMT_SEARCH_EXACT_PAGE] =
-        "SELECT s.id FROM symbols s JOIN scopes sc ON sc.id ="
-        " s.scope_id WHERE s.is_project = ?1 AND"
+        "SELECT s.id FROM symbols s WHERE s.is_project = ?1 AND"
         " s.name = ?2 COLLATE NOCASE AND (?7 = 0 OR s.name = ?2)" SEARCH_FILTERS
         " ORDER BY s.name COLLATE NOCASE, s.id"
         " LIMIT ?9 OFFSET ?10",
     [STMT_SEARCH_PREFIX_COUNT] =
-        "SELECT count(*) FROM symbols s JOIN scopes sc ON sc.id = s.scope_id"
+        "SELECT count(*) FROM symbols s"
         " WHERE s.is_project = ?1 AND s.name COLLATE NOCASE >= ?2 AND"
         " s.name COLLATE NOCASE < ?11 AND (?7 = 0 OR substr(s.name, 1, length(?2)) = ?2)"
         " AND (?8 IS NULL OR NOT (s.name = ?8 COLLATE NOCASE AND (?7 = 0 OR s.name = "
         "?8)))" SEARCH_FILTERS,
     [STMT_SEARCH_PREFIX_PAGE] =
-        "SELECT s.id FROM symbols s JOIN scopes sc ON sc.id = s.scope_id"
+        "SELECT s.id FROM symbols s"
         " WHERE s.is_project = ?1 AND s.name COLLATE NOCASE >= ?2 AND"
         " s.name COLLATE NOCASE < ?11 AND (?7 = 0 OR substr(s.name, 1, length(?2)) = ?2)"
         " AND (?8 IS NULL OR NOT (s.name = ?8 COLLATE NOCASE AND (?7 = 0 OR s.name = "
         "?8)))" SEARCH_FILTERS " ORDER BY s.name COLLATE NOCASE, s.id LIMIT ?9 OFFSET ?10",
     [STMT_SEARCH_FTS] =
-        "SELECT s.id, s.is_project, s.name, sc.qname FROM symbols_fts"
+        "SELECT s.id, s.is_project, s.name FROM symbols_fts"
         " JOIN symbols s ON s.id = symbols_fts.rowid"
-        " JOIN scopes sc ON sc.id = s.scope_id"
         " WHERE symbols_fts MATCH ?1 AND (?2 = 1 OR s.is_project = 1)" SEARCH_FILTERS,
-    [STMT_SEARCH_ALL_NAMES] = "SELECT s.id, s.is_project, s.name, sc.qname FROM symbols s"
-                              " JOIN scopes sc ON sc.id = s.scope_id"
+    [STMT_SEARCH_ALL_NAMES] = "SELECT s.id, s.is_project, s.name FROM symbols s"
                               " WHERE ?1 IS NULL AND (?2 = 1 OR s.is_project = 1)" SEARCH_FILTERS,
     [STMT_SEARCH_ROW] = "SELECT s.id, s.usr, s.name,"
                         " CASE WHEN sc.qname = '' THEN s.name ELSE sc.qname || '::' || s.name END,"
@@ -349,7 +361,7 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
                         " LEFT JOIN files f ON f.id = s.file_id WHERE s.id = ?1",
     [STMT_SEARCH_DECLS] = "SELECT f.path, d.is_def, d.line, d.col, d.end_line, d.end_col"
                           " FROM decls d JOIN files f ON f.id = d.file_id"
-                          " WHERE d.symbol_id = ?1 ORDER BY d.is_def DESC, f.path, d.line, d.col",
+                          " WHERE d.symbol_id = ?1",
     [STMT_QSTAT_GET] = "SELECT count, total_ns, max_ns, hist FROM query_stats WHERE kind = ?1",
     [STMT_QSTAT_MERGE] =
         "INSERT INTO query_stats(kind, count, total_ns, max_ns, hist) VALUES (?1, ?2, ?3, ?4, ?5)"

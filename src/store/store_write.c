@@ -23,7 +23,7 @@
 
 #include "store_int.h"
 
-#define BULK_GROUP_FILES 256
+#define BULK_GROUP_FILES 1024
 
 /* ---- a small string -> id map, borrowed keys, per batch ---------------------------------- */
 
@@ -513,48 +513,62 @@ static int write_records(struct wctx *w, const struct store_file_batch *b, size_
     ids = xcalloc(nm ? nm : 1, sizeof(*ids));
     for (size_t i = 0; !rc && i < nm; i++)
         rc = write_symbol(w, &ms[i], b->is_project, &ids[i]);
-    for (size_t i = 0; !rc && i < b->nsymbols; i++) {
-        const struct store_symbol *sym = &b->symbols[i];
-        sqlite3_stmt *s = store_stmt(w->st, STMT_DECL_INSERT);
-        int64_t at = 0;
-        idmap_get(&byusr, sym->usr, &at);
-        if (s) {
-            sqlite3_bind_int64(s, 1, w->file_id);
-            sqlite3_bind_int64(s, 2, ids[at]);
-            sqlite3_bind_int64(s, 3, sym->range.line);
-            sqlite3_bind_int64(s, 4, sym->range.col);
-            sqlite3_bind_int(s, 5, sym->is_definition);
-            sqlite3_bind_int64(s, 6, sym->range.end_line ? sym->range.end_line : sym->range.line);
-            sqlite3_bind_int64(s, 7, sym->range.end_line ? sym->range.end_col : sym->range.col);
-            sqlite3_bind_int64(s, 8,
+    for (size_t i = 0; !rc && i < b->nsymbols;) {
+        bool many = b->nsymbols - i >= STORE_INSERT_MANY;
+        size_t n = many ? STORE_INSERT_MANY : 1;
+        sqlite3_stmt *s = store_stmt(w->st, many ? STMT_DECL_INSERT_MANY : STMT_DECL_INSERT);
+        for (size_t k = 0; s && k < n; k++) {
+            const struct store_symbol *sym = &b->symbols[i + k];
+            int p = (int)(k * 9);
+            int64_t at = 0;
+            idmap_get(&byusr, sym->usr, &at);
+            sqlite3_bind_int64(s, p + 1, w->file_id);
+            sqlite3_bind_int64(s, p + 2, ids[at]);
+            sqlite3_bind_int64(s, p + 3, sym->range.line);
+            sqlite3_bind_int64(s, p + 4, sym->range.col);
+            sqlite3_bind_int(s, p + 5, sym->is_definition);
+            sqlite3_bind_int64(s, p + 6,
+                               sym->range.end_line ? sym->range.end_line : sym->range.line);
+            sqlite3_bind_int64(s, p + 7, sym->range.end_line ? sym->range.end_col : sym->range.col);
+            sqlite3_bind_int64(s, p + 8,
                                sym->extent_start.line ? sym->extent_start.line : sym->range.line);
-            sqlite3_bind_int64(s, 9,
+            sqlite3_bind_int64(s, p + 9,
                                sym->extent_start.line ? sym->extent_start.col : sym->range.col);
         }
         rc = run(w, s, "cannot add a declaration");
+        i += n;
     }
-    for (size_t i = 0; !rc && i < b->nrefs; i++) {
-        const struct store_ref *r = &b->refs[i];
-        int64_t tid = 0, cid = 0;
-        sqlite3_stmt *s;
-        rc = ensure_symbol(w, r->usr, r->target_name, r->target_kind, &tid);
-        if (!rc && nonempty(r->context_usr))
-            rc = ensure_symbol(w, r->context_usr, NULL, STORE_KIND_UNKNOWN, &cid);
+    for (size_t i = 0; !rc && i < b->nrefs;) {
+        bool many = b->nrefs - i >= STORE_INSERT_MANY;
+        size_t n = many ? STORE_INSERT_MANY : 1;
+        sqlite3_stmt *s = NULL;
+        int64_t tid[STORE_INSERT_MANY], cid[STORE_INSERT_MANY];
+        /* resolve first: ensure_symbol runs statements of its own */
+        for (size_t k = 0; !rc && k < n; k++) {
+            const struct store_ref *r = &b->refs[i + k];
+            cid[k] = 0;
+            rc = ensure_symbol(w, r->usr, r->target_name, r->target_kind, &tid[k]);
+            if (!rc && nonempty(r->context_usr))
+                rc = ensure_symbol(w, r->context_usr, NULL, STORE_KIND_UNKNOWN, &cid[k]);
+        }
         if (rc)
             break;
-        s = store_stmt(w->st, STMT_REF_INSERT);
-        if (s) {
-            sqlite3_bind_int64(s, 1, w->file_id);
-            sqlite3_bind_int64(s, 2, r->line);
-            sqlite3_bind_int64(s, 3, r->col);
-            sqlite3_bind_int64(s, 4, tid);
-            sqlite3_bind_int(s, 5, (int)r->roles);
-            if (cid)
-                sqlite3_bind_int64(s, 6, cid);
+        s = store_stmt(w->st, many ? STMT_REF_INSERT_MANY : STMT_REF_INSERT);
+        for (size_t k = 0; s && k < n; k++) {
+            const struct store_ref *r = &b->refs[i + k];
+            int p = (int)(k * 6);
+            sqlite3_bind_int64(s, p + 1, w->file_id);
+            sqlite3_bind_int64(s, p + 2, r->line);
+            sqlite3_bind_int64(s, p + 3, r->col);
+            sqlite3_bind_int64(s, p + 4, tid[k]);
+            sqlite3_bind_int(s, p + 5, (int)r->roles);
+            if (cid[k])
+                sqlite3_bind_int64(s, p + 6, cid[k]);
             else
-                sqlite3_bind_null(s, 6);
+                sqlite3_bind_null(s, p + 6);
         }
         rc = run(w, s, "cannot add a reference");
+        i += n;
     }
     for (size_t i = 0; !rc && i < b->nbases; i++) {
         const struct store_base *e = &b->bases[i];
@@ -879,7 +893,10 @@ int store_bulk_begin(struct store *st, struct err *err)
         bulk_unlock(st);
         return rc;
     }
-    store_exec(st, "PRAGMA cache_size = -32000", NULL, "cache size");
+    /* Big groups, a bigger page cache, no checkpoints until the end, and sorter threads for
+       the index builds: each page is written as few times as possible. */
+    store_exec(st, "PRAGMA cache_size = -32000; PRAGMA wal_autocheckpoint = 0; PRAGMA threads = 2",
+               NULL, "bulk settings");
     st->in_bulk = true;
     st->bulk_files = 0;
     return 0;
@@ -896,7 +913,10 @@ int store_bulk_end(struct store *st, struct err *err)
     if (rc)
         return rc; /* stays in bulk mode; store_close or the next open retries */
     st->in_bulk = false;
-    store_exec(st, "PRAGMA cache_size = -2000", NULL, "cache size");
+    store_exec(st,
+               "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000; PRAGMA threads = 0;"
+               " PRAGMA wal_checkpoint(TRUNCATE)",
+               NULL, "bulk settings");
     bulk_unlock(st);
     return 0;
 }
