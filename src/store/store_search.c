@@ -302,7 +302,14 @@ static void add_cand(struct search *sr, int64_t id, int rank, int proj, const ch
     sr->c[sr->n].id = id;
     sr->c[sr->n].rank = rank;
     sr->c[sr->n].proj = proj;
-    sr->c[sr->n].name = arena_strdup(&sr->tmp, name);
+    {
+        /* folded once here, so sorting compares with plain strcmp: the NOCASE order */
+        size_t len = strlen(name);
+        char *f = arena_alloc(&sr->tmp, len + 1);
+        for (size_t i = 0; i < len; i++)
+            f[i] = (char)ascii_lower((unsigned char)name[i]);
+        sr->c[sr->n].name = f;
+    }
     sr->n++;
 }
 
@@ -314,16 +321,9 @@ static int cand_cmp(const void *pa, const void *pb)
     if (a->proj != b->proj)
         return b->proj - a->proj;
     {
-        /* NOCASE order: ASCII folded bytes, then length */
-        const unsigned char *x = (const unsigned char *)a->name;
-        const unsigned char *y = (const unsigned char *)b->name;
-        for (;; x++, y++) {
-            int cx = ascii_lower(*x), cy = ascii_lower(*y);
-            if (cx != cy)
-                return cx - cy;
-            if (!cx)
-                break;
-        }
+        int c = strcmp(a->name, b->name);
+        if (c)
+            return c;
     }
     return a->id < b->id ? -1 : a->id > b->id;
 }
