@@ -527,45 +527,30 @@ static int search_qualified(struct search *sr)
         return err_set(sr->err, ERR_INVALID,
                        "qualified pattern '%.*s' has no name after the last '::'", (int)sr->plen,
                        sr->pat);
-    for (int proj = 1; proj >= 0; proj--) {
+    for (int proj = 1; proj >= 0 && !rc; proj--) {
         if (!proj && !sr->q->all_scopes)
             break;
-        s = store_stmt(sr->st, STMT_SEARCH_EXACT_PAGE);
+        s = store_stmt(sr->st, STMT_SEARCH_QUALIFIED);
         if (!s)
             return store_db_err(sr->st, sr->err, sqlite3_errcode(sr->st->db), "cannot search");
         sqlite3_bind_int(s, 1, proj);
         sqlite3_bind_text(s, 2, last, (int)(pat + plen - last), SQLITE_TRANSIENT);
         bind_filters(sr, s);
-        sqlite3_bind_int(s, 7, 0);
-        sqlite3_bind_int64(s, 9, -1);
-        sqlite3_bind_int64(s, 10, 0);
-        {
-            int64_t *ids = NULL;
-            size_t n = 0, alloc = 0;
-            while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-                ALLOC_GROW(ids, n + 1, alloc);
-                ids[n++] = sqlite3_column_int64(s, 0);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *name = (const char *)sqlite3_column_text(s, 2);
+            const char *scope = (const char *)sqlite3_column_text(s, 3);
+            strbuf_reset(&qn);
+            if (scope && *scope) {
+                strbuf_adds(&qn, scope);
+                strbuf_adds(&qn, "::");
             }
-            sqlite3_reset(s);
-            if (rc != SQLITE_DONE) {
-                free(ids);
-                return store_db_err(sr->st, sr->err, rc, "cannot search");
-            }
-            rc = 0;
-            for (size_t i = 0; !rc && i < n; i++) {
-                struct store_symbol_row r = {0};
-                rc = fetch_row(sr->st, ids[i], false, &r, &sr->tmp, sr->err);
-                if (rc)
-                    break;
-                if (qualified_match(r.qualified_name, pat, plen, anchored, sr->q->case_sensitive)) {
-                    bool full = strlen(r.qualified_name) == plen;
-                    add_cand(sr, r.id, full ? RANK_EXACT : RANK_OTHER, r.is_project, r.name);
-                }
-            }
-            free(ids);
-            if (rc)
-                break;
+            strbuf_adds(&qn, name ? name : "");
+            if (qualified_match(qn.buf, pat, plen, anchored, sr->q->case_sensitive))
+                add_cand(sr, sqlite3_column_int64(s, 0), qn.len == plen ? RANK_EXACT : RANK_OTHER,
+                         sqlite3_column_int(s, 1), name ? name : "");
         }
+        sqlite3_reset(s);
+        rc = rc == SQLITE_DONE ? 0 : store_db_err(sr->st, sr->err, rc, "cannot search");
     }
     strbuf_release(&qn);
     return rc;

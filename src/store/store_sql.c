@@ -353,6 +353,9 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
         " WHERE symbols_fts MATCH ?1 AND (?2 = 1 OR s.is_project = 1)" SEARCH_FILTERS,
     [STMT_SEARCH_ALL_NAMES] = "SELECT s.id, s.is_project, s.name FROM symbols s"
                               " WHERE ?1 IS NULL AND (?2 = 1 OR s.is_project = 1)" SEARCH_FILTERS,
+    [STMT_SEARCH_QUALIFIED] = "SELECT s.id, s.is_project, s.name, sc.qname FROM symbols s"
+                              " JOIN scopes sc ON sc.id = s.scope_id WHERE s.is_project = ?1 AND"
+                              " s.name = ?2 COLLATE NOCASE" SEARCH_FILTERS,
     [STMT_SEARCH_ROW] = "SELECT s.id, s.usr, s.name,"
                         " CASE WHEN sc.qname = '' THEN s.name ELSE sc.qname || '::' || s.name END,"
                         " s.signature, sc.ns, sc.qname, s.kind, s.access, s.template_kind, s.attrs,"
