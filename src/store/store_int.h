@@ -93,6 +93,7 @@ struct store {
     enum fs_kind fs_kind;
     bool wal;
     bool readonly;
+    bool opened;         /* store_open succeeded */
     bool in_bulk;        /* between store_bulk_begin and store_bulk_end */
     bool bulk_txn_open;  /* a bulk group transaction is open */
     unsigned bulk_files; /* files written in the open bulk group */

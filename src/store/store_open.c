@@ -85,8 +85,8 @@ int store_db_err(struct store *st, struct err *err, int rc, const char *what)
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         return err_set(err, ERR_BUSY,
-                       "%s: cache '%s' is locked by another process (waited %u ms); try again "
-                       "when the other writer is done",
+                       "%s: cache '%s' is locked by another process (busy limit %u ms); try "
+                       "again when the other writer is done",
                        what, path, st ? st->busy_limit_ms : 0);
     case SQLITE_FULL:
         return err_set(err, ERR_FULL,
@@ -101,11 +101,12 @@ int store_db_err(struct store *st, struct err *err, int rc, const char *what)
         return err_set(err, ERR_CORRUPT, "%s: cache '%s' is damaged: %s", what, path, msg);
     case SQLITE_IOERR:
         if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE) {
-            if (errno == ENOSPC || errno == EFBIG || errno == EDQUOT)
+            int e = st && st->db ? sqlite3_system_errno(st->db) : errno;
+            if (e == ENOSPC || e == EFBIG || e == EDQUOT)
                 return err_set(err, ERR_FULL,
-                               "%s: disk full writing '%s' (%s); nothing was "
-                               "lost, free some space and run again",
-                               what, path, strerror(errno));
+                               "%s: disk full writing '%s' (%s); nothing was lost, free some "
+                               "space and run again",
+                               what, path, strerror(e));
         }
         return err_set(err, ERR_IO, "%s: I/O error on '%s': %s", what, path, msg);
     case SQLITE_CANTOPEN:
@@ -267,11 +268,12 @@ static void session_begin(struct store *st, bool *dirty)
     st->session_fd = fd;
 }
 
-static void session_end(struct store *st)
+/* clean: this handle's session ended normally (a failed open leaves the marker as it was) */
+static void session_end(struct store *st, bool clean)
 {
     if (st->session_fd < 0)
         return;
-    if (fs_lock_try(st->session_fd, true) == 0) {
+    if (clean && fs_lock_try(st->session_fd, true) == 0) {
         if (ftruncate(st->session_fd, 0) != 0)
             log_debug("cannot clear the session marker: %s", strerror(errno));
     }
@@ -353,9 +355,15 @@ static int set_journal(struct store *st, struct err *err)
                  "journal instead of WAL; concurrent access is slower",
                  st->dir, fs_kind_name(st->fs_kind));
     snprintf(sql, sizeof(sql), "PRAGMA journal_mode = %s; PRAGMA synchronous = NORMAL", mode);
-    rc = store_exec(st, sql, err, "cannot set the journal mode");
-    if (rc)
-        return rc;
+    /* SQLite does not call the busy handler for a journal-mode change while another process
+       creates the cache: wait here, within the same limit. */
+    for (int n = 0;; n++) {
+        rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+        if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || !busy_handler(st, n))
+            break;
+    }
+    if (rc != SQLITE_OK)
+        return store_db_err(st, err, rc, "cannot set the journal mode");
     {
         sqlite3_stmt *s = NULL;
         if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK &&
@@ -408,6 +416,11 @@ static int open_attempt(struct store *st, struct err *err)
     rc = open_db(st, err);
     if (rc)
         return rc;
+    if (!st->readonly && sqlite3_db_readonly(st->db, "main") == 1)
+        return err_set(err, ERR_READONLY,
+                       "cache file '%s' is read-only; make it writable or choose another cache "
+                       "directory with --cache-dir",
+                       st->path);
     rc = store_schema_version(st, &version, err);
     if (rc)
         return rc;
@@ -456,14 +469,18 @@ int store_open(struct store **out, const char *cache_dir, unsigned flags, struct
     st->busy_limit_ms = DEFAULT_BUSY_LIMIT_MS;
     if (env && str_to_u64(&v, env, 86400000u) == 0)
         st->busy_limit_ms = (unsigned)v;
+    if (!st->readonly) {
+        rc = fs_mkdir_p(cache_dir, err);
+        if (rc) {
+            st->dir = xstrdup(cache_dir);
+            goto fail;
+        }
+    }
     {
         char *real = path_real(cache_dir);
         st->dir = real ? real : xstrdup(cache_dir);
     }
     if (!st->readonly) {
-        rc = fs_mkdir_p(st->dir, err);
-        if (rc)
-            goto fail;
         if (!fs_dir_writable(st->dir)) {
             rc = err_set(err, ERR_READONLY,
                          "cache directory '%s' is not writable; choose another with "
@@ -483,7 +500,7 @@ int store_open(struct store **out, const char *cache_dir, unsigned flags, struct
         char *aside = NULL;
         struct err e2;
         log_warn("%s", err ? err->msg : "the cache is damaged");
-        session_end(st);
+        session_end(st, true);
         close_db(st);
         if (store_move_aside(st->path, "corrupt", &aside, &e2) != 0) {
             rc =
@@ -499,6 +516,7 @@ int store_open(struct store **out, const char *cache_dir, unsigned flags, struct
     }
     if (rc)
         goto fail;
+    st->opened = true;
     *out = st;
     return 0;
 fail:
@@ -519,7 +537,7 @@ void store_close(struct store *st)
         store_qstats_flush(st, NULL);
     }
     close_db(st);
-    session_end(st);
+    session_end(st, st->opened);
     fs_close(st->bulk_fd);
     free(st->dir);
     free(st->path);
