@@ -168,6 +168,10 @@ size_t store_utf8_len(const unsigned char *p, size_t avail);
 /* Query statistics (store_qstats.c). */
 void store_qstat_record(struct store *st, enum store_query_kind k, uint64_t elapsed_ns);
 
+/* The id of path's files row; with create, a never-indexed placeholder row when absent
+ * (*id stays 0 when absent and !create). Inside the caller's transaction. */
+int store_file_ensure(struct store *st, const char *path, bool create, int64_t *id,
+                      struct err *err);
 /* Writes one batch inside the caller's transaction (store_write.c). */
 int store_write_batch_locked(struct store *st, const struct store_file_batch *b, struct err *err);
 

@@ -121,42 +121,6 @@ int store_meta_set(struct store *st, const char *key, const char *value, struct 
     return 0;
 }
 
-/* The id of a file row, creating a never-indexed placeholder when absent. */
-static int file_id_for(struct store *st, const char *path, int64_t *id, struct err *err)
-{
-    sqlite3_stmt *s = store_stmt(st, STMT_FILE_ID);
-    int rc;
-    *id = 0;
-    if (!s)
-        return store_db_err(st, err, sqlite3_errcode(st->db), "cannot look up a file");
-    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc != SQLITE_DONE)
-        return store_db_err(st, err, rc, "cannot look up a file");
-    s = store_stmt(st, STMT_FILE_INSERT);
-    if (!s)
-        return store_db_err(st, err, sqlite3_errcode(st->db), "cannot add a file");
-    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, "", -1, SQLITE_STATIC);
-    sqlite3_bind_null(s, 3);
-    sqlite3_bind_int(s, 4, 0);
-    sqlite3_bind_int(s, 5, 0);
-    sqlite3_bind_double(s, 6, 0.0);
-    sqlite3_bind_int(s, 7, 1);
-    sqlite3_bind_int(s, 8, 0);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return store_db_err(st, err, rc, "cannot add a file");
-    *id = sqlite3_last_insert_rowid(st->db);
-    return 0;
-}
-
 /* Runs fn inside a write transaction unless a bulk group already holds one. */
 static int in_txn(struct store *st, struct err *err,
                   int (*fn)(struct store *, const void *, struct err *), const void *arg)
@@ -180,7 +144,7 @@ static int perr_add(struct store *st, const void *arg, struct err *err)
     const struct store_parse_error *pe = arg;
     sqlite3_stmt *s;
     int64_t fid;
-    int rc = file_id_for(st, pe->path, &fid, err);
+    int rc = store_file_ensure(st, pe->path, true, &fid, err);
     if (rc)
         return rc;
     s = store_stmt(st, STMT_PERR_INSERT);
@@ -208,19 +172,14 @@ int store_parse_error_add(struct store *st, const struct store_parse_error *pe, 
 
 static int perr_clear(struct store *st, const void *arg, struct err *err)
 {
-    sqlite3_stmt *s = store_stmt(st, STMT_FILE_ID);
+    sqlite3_stmt *s;
     int64_t fid = 0;
-    int rc;
-    if (!s)
-        return store_db_err(st, err, sqlite3_errcode(st->db), "cannot look up a file");
-    sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        fid = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    if (!fid)
-        return 0;
+    int rc = store_file_ensure(st, arg, false, &fid, err);
+    if (rc || !fid)
+        return rc;
     s = store_stmt(st, STMT_PERR_CLEAR);
+    if (!s)
+        return store_db_err(st, err, sqlite3_errcode(st->db), "cannot clear parse errors");
     sqlite3_bind_int64(s, 1, fid);
     rc = sqlite3_step(s);
     sqlite3_reset(s);
@@ -243,9 +202,9 @@ static int header_claim(struct store *st, const void *arg, struct err *err)
     const struct claim *c = arg;
     int64_t hid, pid;
     sqlite3_stmt *s;
-    int rc = file_id_for(st, c->header, &hid, err);
+    int rc = store_file_ensure(st, c->header, true, &hid, err);
     if (!rc)
-        rc = file_id_for(st, c->by, &pid, err);
+        rc = store_file_ensure(st, c->by, true, &pid, err);
     if (rc)
         return rc;
     s = store_stmt(st, STMT_HEADER_CLAIM);

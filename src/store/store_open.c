@@ -301,27 +301,19 @@ static int open_db(struct store *st, struct err *err)
     int rc;
 
     oflags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
-    if (st->readonly && !fs_dir_writable(st->dir)) {
+    {
+        /* a URI, so that characters of the path cannot be read as URI syntax */
+        struct strbuf sb = STRBUF_INIT;
+        strbuf_adds(&sb, "file:");
+        for (const char *p = st->path; *p; p++) {
+            if (*p == '?' || *p == '#' || *p == '%')
+                strbuf_addf(&sb, "%%%02X", (unsigned char)*p);
+            else
+                strbuf_addch(&sb, *p);
+        }
         /* Nobody can write a cache in a read-only directory: read it as an immutable file. */
-        struct strbuf sb = STRBUF_INIT;
-        strbuf_adds(&sb, "file:");
-        for (const char *p = st->path; *p; p++) {
-            if (*p == '?' || *p == '#' || *p == '%')
-                strbuf_addf(&sb, "%%%02X", (unsigned char)*p);
-            else
-                strbuf_addch(&sb, *p);
-        }
-        strbuf_adds(&sb, "?immutable=1");
-        uri = strbuf_detach(&sb, NULL);
-    } else {
-        struct strbuf sb = STRBUF_INIT;
-        strbuf_adds(&sb, "file:");
-        for (const char *p = st->path; *p; p++) {
-            if (*p == '?' || *p == '#' || *p == '%')
-                strbuf_addf(&sb, "%%%02X", (unsigned char)*p);
-            else
-                strbuf_addch(&sb, *p);
-        }
+        if (st->readonly && !fs_dir_writable(st->dir))
+            strbuf_adds(&sb, "?immutable=1");
         uri = strbuf_detach(&sb, NULL);
     }
     rc = sqlite3_open_v2(uri, &st->db, oflags, NULL);

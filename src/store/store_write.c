@@ -336,33 +336,25 @@ static int write_symbol(struct wctx *w, const struct merged *m, bool is_project,
     return 0;
 }
 
-static int file_row(struct wctx *w, const char *path, int64_t *id)
+int store_file_ensure(struct store *st, const char *path, bool create, int64_t *id, struct err *err)
 {
-    sqlite3_stmt *s = store_stmt(w->st, STMT_FILE_ID);
+    sqlite3_stmt *s = store_stmt(st, STMT_FILE_ID);
     int rc;
     *id = 0;
     if (!s)
-        return fail(w, sqlite3_errcode(w->st->db), "cannot look up a file");
+        return store_db_err(st, err, sqlite3_errcode(st->db), "cannot look up a file");
     sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return fail(w, rc, "cannot look up a file");
-    return 0;
-}
-
-/* A files row for a path (a placeholder row when it was never indexed). */
-static int ensure_file(struct wctx *w, const char *path, int64_t *id)
-{
-    sqlite3_stmt *s;
-    int rc = file_row(w, path, id);
-    if (rc || *id)
-        return rc;
-    s = store_stmt(w->st, STMT_FILE_INSERT);
+        return store_db_err(st, err, rc, "cannot look up a file");
+    if (*id || !create)
+        return 0;
+    s = store_stmt(st, STMT_FILE_INSERT);
     if (!s)
-        return fail(w, sqlite3_errcode(w->st->db), "cannot add a file");
+        return store_db_err(st, err, sqlite3_errcode(st->db), "cannot add a file");
     sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, "", -1, SQLITE_STATIC);
     sqlite3_bind_null(s, 3);
@@ -371,10 +363,23 @@ static int ensure_file(struct wctx *w, const char *path, int64_t *id)
     sqlite3_bind_double(s, 6, 0.0);
     sqlite3_bind_int(s, 7, 1);
     sqlite3_bind_int(s, 8, 0);
-    rc = run(w, s, "cannot add a file");
-    if (!rc)
-        *id = sqlite3_last_insert_rowid(w->st->db);
-    return rc;
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return store_db_err(st, err, rc, "cannot add a file");
+    *id = sqlite3_last_insert_rowid(st->db);
+    return 0;
+}
+
+static int file_row(struct wctx *w, const char *path, int64_t *id)
+{
+    return store_file_ensure(w->st, path, false, id, w->err);
+}
+
+/* A files row for a path (a placeholder row when it was never indexed). */
+static int ensure_file(struct wctx *w, const char *path, int64_t *id)
+{
+    return store_file_ensure(w->st, path, true, id, w->err);
 }
 
 static int ensure_touched_table(struct store *st, struct err *err)
