@@ -150,6 +150,16 @@ void store_fts_tokens(const char *text, int len, void (*fn)(const char *tok, int
  * the number of terms that disagree, or a negative error code. */
 int64_t store_fts_drift(struct store *st, struct err *err);
 
+/*
+ * Signatures are stored with the symbol's qualified name replaced by STORE_SIG_SELF (most
+ * prototypes spell it: "void ui::Widget::draw(int) const"), and expanded when read.
+ * store_sig_pack returns a malloc'ed packed copy, or NULL when sig is NULL or empty;
+ * store_sig_unpack copies into the arena.
+ */
+#define STORE_SIG_SELF '\x1d'
+char *store_sig_pack(const char *sig, const char *scope, const char *name);
+char *store_sig_unpack(struct arena *a, const char *packed, const char *qualified_name);
+
 /* Name matching shared by search and the FTS tokenizer (store_match.c). */
 struct store_words {
     size_t n;

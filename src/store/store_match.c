@@ -119,3 +119,45 @@ bool store_match_substring(const char *name, const char *pat, size_t plen, bool 
             return true;
     return false;
 }
+
+char *store_sig_pack(const char *sig, const char *scope, const char *name)
+{
+    struct strbuf q = STRBUF_INIT, out = STRBUF_INIT;
+    const char *at;
+    if (!sig || !*sig)
+        return NULL;
+    if (scope && *scope) {
+        strbuf_adds(&q, scope);
+        strbuf_adds(&q, "::");
+    }
+    strbuf_adds(&q, name ? name : "");
+    at = q.len && !strchr(sig, STORE_SIG_SELF) ? strstr(sig, q.buf) : NULL;
+    if (!at) {
+        strbuf_release(&q);
+        return xstrdup(sig);
+    }
+    strbuf_add(&out, sig, (size_t)(at - sig));
+    strbuf_addch(&out, STORE_SIG_SELF);
+    strbuf_adds(&out, at + q.len);
+    strbuf_release(&q);
+    return strbuf_detach(&out, NULL);
+}
+
+char *store_sig_unpack(struct arena *a, const char *packed, const char *qualified_name)
+{
+    const char *at;
+    size_t lp, lq;
+    char *out;
+    if (!packed)
+        return NULL;
+    at = strchr(packed, STORE_SIG_SELF);
+    if (!at)
+        return arena_strdup(a, packed);
+    lp = strlen(packed);
+    lq = strlen(qualified_name ? qualified_name : "");
+    out = arena_alloc(a, lp + lq);
+    memcpy(out, packed, (size_t)(at - packed));
+    memcpy(out + (at - packed), qualified_name, lq);
+    memcpy(out + (at - packed) + lq, at + 1, lp - (size_t)(at - packed));
+    return out;
+}

@@ -82,7 +82,7 @@ static int fetch_row(struct store *st, int64_t id, bool docs, struct store_symbo
     r->usr = col_str(s, 1, a);
     r->name = col_str(s, 2, a);
     r->qualified_name = col_str(s, 3, a);
-    r->signature = col_str(s, 4, a);
+    r->signature = store_sig_unpack(a, (const char *)sqlite3_column_text(s, 4), r->qualified_name);
     r->namespace_ = col_str(s, 5, a);
     r->parent = col_str(s, 6, a);
     r->kind = (enum store_kind)sqlite3_column_int(s, 7);

@@ -133,7 +133,7 @@ const char store_schema_v1_sql[] =
     "  SELECT id, name FROM symbols WHERE file_id IS NOT NULL;\n"
     "CREATE VIRTUAL TABLE symbols_fts USING fts5(\n"
     "  name, content='symbols_fts_content', content_rowid='id', tokenize='cidx',\n"
-    "  detail='none');\n"
+    "  detail='none', columnsize=0);\n"
     /* The plan's tables as views, so its information stays queryable under its names. */
     "CREATE VIEW file_metadata AS\n"
     "  SELECT path AS file_path, hash AS file_hash, args_hash AS compile_args_hash,\n"
@@ -146,7 +146,9 @@ const char store_schema_v1_sql[] =
     "      WHEN 10 THEN 'destructor' WHEN 11 THEN 'conversion' WHEN 12 THEN 'field'\n"
     "      WHEN 13 THEN 'variable' WHEN 14 THEN 'typedef' WHEN 15 THEN 'type_alias'\n"
     "      WHEN 16 THEN 'macro' WHEN 17 THEN 'concept' ELSE 'unknown' END AS kind,\n"
-    "    f.path AS file, s.line, s.col AS \"column\", coalesce(s.signature, '') AS signature,\n"
+    "    f.path AS file, s.line, s.col AS \"column\",\n"
+    "    replace(coalesce(s.signature, ''), char(29), CASE WHEN sc.qname = '' THEN s.name\n"
+    "      ELSE sc.qname || '::' || s.name END) AS signature,\n"
     "    s.is_project, sc.ns AS namespace,\n"
     "    CASE s.access WHEN 2 THEN 'protected' WHEN 3 THEN 'private' ELSE 'public' END AS access,\n"
     "    CASE WHEN sc.kind IN (2, 3, 4) THEN sc.name ELSE '' END AS parent_class,\n"
@@ -166,8 +168,8 @@ const char store_schema_v1_sql[] =
 const char store_secondary_indexes_sql[] =
     "CREATE INDEX IF NOT EXISTS symbols_name ON symbols(is_project, name COLLATE NOCASE, kind,\n"
     "  scope_id, file_id) WHERE file_id IS NOT NULL;\n"
-    "CREATE INDEX IF NOT EXISTS symbols_scope ON symbols(scope_id);\n"
-    "CREATE INDEX IF NOT EXISTS symbols_file ON symbols(file_id);\n"
+    "CREATE INDEX IF NOT EXISTS symbols_scope ON symbols(scope_id) WHERE file_id IS NOT NULL;\n"
+
     "CREATE INDEX IF NOT EXISTS refs_symbol ON refs(symbol_id);\n"
     "CREATE INDEX IF NOT EXISTS refs_caller ON refs(context_id, symbol_id) WHERE roles & 16;\n"
     "CREATE INDEX IF NOT EXISTS includes_included ON includes(included_id);\n";

@@ -249,7 +249,8 @@ static bool better_loc(const struct store_symbol *a, const struct store_symbol *
     return a->range.col < b->range.col;
 }
 
-static int write_symbol(struct wctx *w, const struct merged *m, bool is_project, int64_t *id)
+static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_project,
+                            const char *sig, int64_t *id)
 {
     const struct store_symbol *a = m->auth;
     sqlite3_stmt *s;
@@ -275,7 +276,7 @@ static int write_symbol(struct wctx *w, const struct merged *m, bool is_project,
         sqlite3_bind_int64(s, 7, w->file_id);
         sqlite3_bind_int64(s, 8, m->loc->range.line);
         sqlite3_bind_int64(s, 9, m->loc->range.col);
-        store_bind_text(s, 10, nonempty(a->signature));
+        sqlite3_bind_text(s, 10, sig, -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 11, (int)a->access);
         sqlite3_bind_int(s, 12, (int)a->attrs);
         sqlite3_bind_int(s, 13, (int)a->template_kind);
@@ -309,7 +310,7 @@ static int write_symbol(struct wctx *w, const struct merged *m, bool is_project,
             sqlite3_bind_text(s, 2, a->name, -1, SQLITE_STATIC);
             sqlite3_bind_int64(s, 3, sc);
             sqlite3_bind_int(s, 4, (int)a->kind);
-            store_bind_text(s, 5, nonempty(a->signature));
+            sqlite3_bind_text(s, 5, sig, -1, SQLITE_STATIC);
             sqlite3_bind_int(s, 6, (int)a->access);
             sqlite3_bind_int(s, 7, (int)a->attrs);
             sqlite3_bind_int(s, 8, (int)a->template_kind);
@@ -334,6 +335,14 @@ static int write_symbol(struct wctx *w, const struct merged *m, bool is_project,
     }
     idmap_put(&w->usr_ids, a->usr, *id);
     return 0;
+}
+
+static int write_symbol(struct wctx *w, const struct merged *m, bool is_project, int64_t *id)
+{
+    char *sig = store_sig_pack(m->auth->signature, m->auth->scope, m->auth->name);
+    int rc = write_symbol_sig(w, m, is_project, sig, id);
+    free(sig);
+    return rc;
 }
 
 int store_file_ensure(struct store *st, const char *path, bool create, int64_t *id, struct err *err)

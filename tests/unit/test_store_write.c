@@ -437,6 +437,13 @@ static void test_metadata_and_records(void **state)
     assert_int_equal(count_sql(dir, "SELECT count(*) FROM file_metadata WHERE file_path ="
                                     " '/proj/include/widget.h' AND file_hash = 'h1'"),
                      1);
+    /* signatures are stored packed and come back whole, in the view too */
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM plan_symbols WHERE signature ="
+                                    " 'void ui::Widget::draw(int x) const'"),
+                     1);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM symbols WHERE signature ="
+                                    " 'void ' || char(29) || '(int x) const'"),
+                     1);
     assert_int_equal(count_sql(dir, "SELECT count(*) FROM plan_symbols WHERE kind = 'method'"
                                     " AND parent_class = 'Widget' AND namespace = 'ui'"),
                      1);
