@@ -23,7 +23,7 @@ run() {
 run stats
 run search Manager --limit 5
 run search "push back" --match words --limit 5
-run search parseUrl --limit 5
-run search "app::ui::" --limit 3 || true
-run search "^get.*Server$" --kind functions --limit 5
+run search HTTPServ --kind types --limit 5
+run search gpu::ApiManager
+run search "^parse.*url" --kind functions --limit 5 --json
 run doctor --quick
