@@ -36,7 +36,7 @@ enum store_open_flag {
  * Opens (creating when needed) the cache in cache_dir. On success *out is the caller's, to close
  * with store_close. What it does, in order:
  *   1. creates cache_dir (unless read-only) and detects a network file system (WAL off, warning);
- *   2. moves a non-SQLite or corrupt symbols.db aside as symbols.db.corrupt-<time> and starts a
+ *   2. moves a non-SQLite or corrupt symbols.db aside as symbols.db.bak.corrupt.<time>, starts a
  *      fresh cache, with a warning (unless STORE_OPEN_NO_REPAIR);
  *   3. runs quick_check when the previous session did not close cleanly;
  *   4. migrates an older schema (backup first), refuses a newer one (ERR_VERSION, file untouched);
