@@ -63,54 +63,84 @@ static const char *col_str(sqlite3_stmt *s, int i, struct arena *a)
     return arena_strdup(a, (const char *)sqlite3_column_text(s, i));
 }
 
-static int fetch_row(struct store *st, int64_t id, bool docs, struct store_symbol_row *r,
-                     struct arena *a, struct err *err)
+/* Fills rows[0..n) with the symbols ids[0..n), in that order: two statements for the page. */
+static int fetch_rows(struct store *st, const int64_t *ids, size_t n, bool docs,
+                      struct store_symbol_row *rows, struct arena *a, struct err *err)
 {
-    sqlite3_stmt *s = store_stmt(st, STMT_SEARCH_ROW);
+    struct strbuf list = STRBUF_INIT;
+    sqlite3_stmt *s;
+    size_t found = 0;
     int rc;
-    if (!s)
-        return store_db_err(st, err, sqlite3_errcode(st->db), "cannot read a symbol");
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
-        if (rc == SQLITE_DONE)
-            return err_set(err, ERR_NOTFOUND, "symbol %lld vanished", (long long)id);
-        return store_db_err(st, err, rc, "cannot read a symbol");
+
+    if (!n)
+        return 0;
+    strbuf_addch(&list, '[');
+    for (size_t i = 0; i < n; i++)
+        strbuf_addf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+    strbuf_addch(&list, ']');
+    s = store_stmt(st, STMT_SEARCH_ROW);
+    if (!s) {
+        strbuf_release(&list);
+        return store_db_err(st, err, sqlite3_errcode(st->db), "cannot read symbols");
     }
-    r->id = sqlite3_column_int64(s, 0);
-    r->usr = col_str(s, 1, a);
-    r->name = col_str(s, 2, a);
-    r->qualified_name = col_str(s, 3, a);
-    r->signature = store_sig_unpack(a, (const char *)sqlite3_column_text(s, 4), r->qualified_name);
-    r->namespace_ = col_str(s, 5, a);
-    r->parent = col_str(s, 6, a);
-    r->kind = (enum store_kind)sqlite3_column_int(s, 7);
-    r->access = (enum store_access)sqlite3_column_int(s, 8);
-    r->template_kind = (enum store_template)sqlite3_column_int(s, 9);
-    r->attrs = (unsigned)sqlite3_column_int(s, 10);
-    r->is_project = sqlite3_column_int(s, 11) != 0;
-    r->location.file = col_str(s, 12, a);
-    r->location.line = (uint32_t)sqlite3_column_int(s, 13);
-    r->location.col = (uint32_t)sqlite3_column_int(s, 14);
-    if (docs) {
-        r->brief = col_str(s, 15, a);
-        r->doc = col_str(s, 16, a);
-        r->template_params = col_str(s, 17, a);
+    sqlite3_bind_text(s, 1, list.buf, (int)list.len, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t k = sqlite3_column_int64(s, 0);
+        struct store_symbol_row *r;
+        if (k < 0 || (size_t)k >= n)
+            continue;
+        r = &rows[k];
+        found++;
+        r->id = sqlite3_column_int64(s, 1);
+        r->usr = col_str(s, 2, a);
+        r->name = col_str(s, 3, a);
+        r->qualified_name = col_str(s, 4, a);
+        r->signature =
+            store_sig_unpack(a, (const char *)sqlite3_column_text(s, 5), r->qualified_name);
+        r->namespace_ = col_str(s, 6, a);
+        r->parent = col_str(s, 7, a);
+        r->kind = (enum store_kind)sqlite3_column_int(s, 8);
+        r->access = (enum store_access)sqlite3_column_int(s, 9);
+        r->template_kind = (enum store_template)sqlite3_column_int(s, 10);
+        r->attrs = (unsigned)sqlite3_column_int(s, 11);
+        r->is_project = sqlite3_column_int(s, 12) != 0;
+        r->location.file = col_str(s, 13, a);
+        r->location.line = (uint32_t)sqlite3_column_int(s, 14);
+        r->location.col = (uint32_t)sqlite3_column_int(s, 15);
+        if (docs) {
+            r->brief = col_str(s, 16, a);
+            r->doc = col_str(s, 17, a);
+            r->template_params = col_str(s, 18, a);
+        }
     }
     sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        strbuf_release(&list);
+        return store_db_err(st, err, rc, "cannot read symbols");
+    }
+    if (found != n) {
+        strbuf_release(&list);
+        return err_set(err, ERR_NOTFOUND, "%zu of %zu symbols vanished while reading", n - found,
+                       n);
+    }
 
     s = store_stmt(st, STMT_SEARCH_DECLS);
-    if (!s)
+    if (!s) {
+        strbuf_release(&list);
         return store_db_err(st, err, sqlite3_errcode(st->db), "cannot read declarations");
-    sqlite3_bind_int64(s, 1, id);
-    /* the first definition and the first declaration in (path, line, col) order */
+    }
+    sqlite3_bind_text(s, 1, list.buf, (int)list.len, SQLITE_STATIC);
+    /* per symbol: the first definition and the first declaration in (path, line, col) order */
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        bool is_def = sqlite3_column_int(s, 1) != 0;
-        struct store_location *l = is_def ? &r->definition : &r->declaration;
-        const char *path = (const char *)sqlite3_column_text(s, 0);
-        uint32_t line = (uint32_t)sqlite3_column_int(s, 2),
-                 col = (uint32_t)sqlite3_column_int(s, 3);
+        int64_t k = sqlite3_column_int64(s, 0);
+        bool is_def = sqlite3_column_int(s, 2) != 0;
+        const char *path = (const char *)sqlite3_column_text(s, 1);
+        uint32_t line = (uint32_t)sqlite3_column_int(s, 3),
+                 col = (uint32_t)sqlite3_column_int(s, 4);
+        struct store_location *l;
+        if (k < 0 || (size_t)k >= n || !path)
+            continue;
+        l = is_def ? &rows[k].definition : &rows[k].declaration;
         if (l->file) {
             int c = strcmp(path, l->file);
             if (c > 0 || (c == 0 && (line > l->line || (line == l->line && col >= l->col))))
@@ -119,20 +149,25 @@ static int fetch_row(struct store *st, int64_t id, bool docs, struct store_symbo
         l->file = arena_strdup(a, path);
         l->line = line;
         l->col = col;
-        l->end_line = (uint32_t)sqlite3_column_int(s, 4);
-        l->end_col = (uint32_t)sqlite3_column_int(s, 5);
+        l->end_line = (uint32_t)sqlite3_column_int(s, 5);
+        l->end_col = (uint32_t)sqlite3_column_int(s, 6);
     }
     sqlite3_reset(s);
+    strbuf_release(&list);
     if (rc != SQLITE_DONE)
         return store_db_err(st, err, rc, "cannot read declarations");
-    if (!r->declaration.file)
-        r->declaration = r->definition;
-    if (r->location.file) {
-        const struct store_location *best = r->definition.file ? &r->definition : &r->declaration;
-        if (best->file && !strcmp(best->file, r->location.file) && best->line == r->location.line &&
-            best->col == r->location.col) {
-            r->location.end_line = best->end_line;
-            r->location.end_col = best->end_col;
+    for (size_t i = 0; i < n; i++) {
+        struct store_symbol_row *r = &rows[i];
+        if (!r->declaration.file)
+            r->declaration = r->definition;
+        if (r->location.file) {
+            const struct store_location *best =
+                r->definition.file ? &r->definition : &r->declaration;
+            if (best->file && !strcmp(best->file, r->location.file) &&
+                best->line == r->location.line && best->col == r->location.col) {
+                r->location.end_line = best->end_line;
+                r->location.end_col = best->end_col;
+            }
         }
     }
     return 0;
@@ -250,13 +285,11 @@ static int run_segments(struct search *sr, struct segment *segs, size_t nseg,
         while (nids < want - got && (rc = sqlite3_step(s)) == SQLITE_ROW)
             ids[nids++] = sqlite3_column_int64(s, 0);
         sqlite3_reset(s);
-        rc = 0;
-        for (size_t k = 0; !rc && k < nids; k++) {
-            struct store_symbol_row *r = &out->rows[got];
-            rc = fetch_row(st, ids[k], q->include_docs, r, a, sr->err);
-            r->matched = segs[i].rank < RANK_OTHER ? rank_match[segs[i].rank] : out->mode;
-            got++;
-        }
+        rc = fetch_rows(st, ids, nids, q->include_docs, &out->rows[got], a, sr->err);
+        for (size_t k = 0; k < nids; k++)
+            out->rows[got + k].matched =
+                segs[i].rank < RANK_OTHER ? rank_match[segs[i].rank] : out->mode;
+        got += nids;
         free(ids);
         if (rc)
             goto out;
@@ -338,13 +371,18 @@ static int page_cands(struct search *sr, struct store_search_result *out, struct
     if (sr->n)
         qsort(sr->c, sr->n, sizeof(*sr->c), cand_cmp);
     out->rows = arena_alloc(a, sizeof(*out->rows) * limit);
-    for (uint64_t i = q->offset; i < sr->n && got < limit; i++) {
-        struct store_symbol_row *r = &out->rows[got];
-        rc = fetch_row(sr->st, sr->c[i].id, q->include_docs, r, a, sr->err);
+    {
+        int64_t *ids = xmalloc(sizeof(*ids) * limit);
+        for (uint64_t i = q->offset; i < sr->n && got < limit; i++)
+            ids[got++] = sr->c[i].id;
+        rc = fetch_rows(sr->st, ids, got, q->include_docs, out->rows, a, sr->err);
+        free(ids);
         if (rc)
             return rc;
-        r->matched = sr->c[i].rank < RANK_OTHER ? rank_match[sr->c[i].rank] : out->mode;
-        got++;
+        for (size_t k = 0; k < got; k++) {
+            int rank = sr->c[q->offset + k].rank;
+            out->rows[k].matched = rank < RANK_OTHER ? rank_match[rank] : out->mode;
+        }
     }
     out->n = got;
     out->total = sr->n;
@@ -796,7 +834,7 @@ int store_symbol_by_usr(struct store *st, const char *usr, struct store_search_r
     out->rows = arena_alloc(a, sizeof(*out->rows));
     rc = store_read_begin(st, &reading, err);
     if (!rc)
-        rc = fetch_row(st, id, true, &out->rows[0], a, err);
+        rc = fetch_rows(st, &id, 1, true, out->rows, a, err);
     store_read_end(st, reading);
     if (rc) {
         store_search_result_release(out);

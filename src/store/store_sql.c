@@ -358,15 +358,17 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
     [STMT_SEARCH_QUALIFIED] = "SELECT s.id, s.is_project, s.name, sc.qname FROM symbols s"
                               " JOIN scopes sc ON sc.id = s.scope_id WHERE s.is_project = ?1 AND"
                               " s.name = ?2 COLLATE NOCASE" SEARCH_FILTERS,
-    [STMT_SEARCH_ROW] = "SELECT s.id, s.usr, s.name,"
-                        " CASE WHEN sc.qname = '' THEN s.name ELSE sc.qname || '::' || s.name END,"
-                        " s.signature, sc.ns, sc.qname, s.kind, s.access, s.template_kind, s.attrs,"
-                        " s.is_project, f.path, s.line, s.col, s.brief, s.doc, s.template_params"
-                        " FROM symbols s JOIN scopes sc ON sc.id = s.scope_id"
-                        " LEFT JOIN files f ON f.id = s.file_id WHERE s.id = ?1",
-    [STMT_SEARCH_DECLS] = "SELECT f.path, d.is_def, d.line, d.col, d.end_line, d.end_col"
-                          " FROM decls d JOIN files f ON f.id = d.file_id"
-                          " WHERE d.symbol_id = ?1",
+    /* Rows of a page in one statement each: ?1 is a JSON array of ids, j.key their position. */
+    [STMT_SEARCH_ROW] =
+        "SELECT j.key, s.id, s.usr, s.name,"
+        " CASE WHEN sc.qname = '' THEN s.name ELSE sc.qname || '::' || s.name END,"
+        " s.signature, sc.ns, sc.qname, s.kind, s.access, s.template_kind, s.attrs,"
+        " s.is_project, f.path, s.line, s.col, s.brief, s.doc, s.template_params"
+        " FROM json_each(?1) j JOIN symbols s ON s.id = j.value"
+        " JOIN scopes sc ON sc.id = s.scope_id LEFT JOIN files f ON f.id = s.file_id",
+    [STMT_SEARCH_DECLS] = "SELECT j.key, f.path, d.is_def, d.line, d.col, d.end_line, d.end_col"
+                          " FROM json_each(?1) j JOIN decls d ON d.symbol_id = j.value"
+                          " JOIN files f ON f.id = d.file_id",
     [STMT_QSTAT_GET] = "SELECT count, total_ns, max_ns, hist FROM query_stats WHERE kind = ?1",
     [STMT_QSTAT_MERGE] =
         "INSERT INTO query_stats(kind, count, total_ns, max_ns, hist) VALUES (?1, ?2, ?3, ?4, ?5)"
