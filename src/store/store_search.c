@@ -27,6 +27,9 @@
 #define DEFAULT_LIMIT 50
 #define MAX_LIMIT 1000
 #define MAX_FTS_TERMS 12
+/* Trigram terms per substring query: a few spread over the pattern filter as well as all of
+ * them (every candidate is verified) and read far fewer document lists. */
+#define MAX_TRIGRAM_TERMS 4
 #define REGEX_MATCH_LIMIT 1000000u
 #define REGEX_DEPTH_LIMIT 5000u
 
@@ -443,7 +446,7 @@ static void substring_query(struct search *sr, struct strbuf *sb)
             tok[1 + j] = (char)ascii_lower(p[j]);
         add_fts_term(sb, tok, len + 1, true);
     } else {
-        size_t ntri = nch - 2, step = ntri > MAX_FTS_TERMS ? ntri / MAX_FTS_TERMS + 1 : 1;
+        size_t ntri = nch - 2, step = ntri > MAX_TRIGRAM_TERMS ? ntri / MAX_TRIGRAM_TERMS + 1 : 1;
         for (size_t t = 0; t < ntri; t += step) {
             size_t a = starts[t], b = starts[t + 3];
             tok[0] = 't';
