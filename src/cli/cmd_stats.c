@@ -153,7 +153,7 @@ static int run(const struct cli_command *cmd, struct cli_args *a)
     printf("├─ Parse errors: %lld\n", (long long)s.parse_errors);
     if (nbad == 0) {
         printf("└─ Health: ✓ Good%s\n",
-               s.db_bytes > STORE_SIZE_WARN_BYTES ? " (large: consider 'cidx maintain')" : "");
+               s.db_bytes > store_size_warn_bytes() ? " (large: consider 'cidx maintain')" : "");
     } else {
         printf("└─ Health: ✗ %zu problem%s (run 'cidx doctor')\n", nbad, nbad == 1 ? "" : "s");
         for (size_t i = 0; i < nchecks; i++)

@@ -429,6 +429,10 @@ int store_stats_get(struct store *st, struct store_stats *out, struct err *err);
 
 /* Size at which stats and doctor warn that the cache is large (bytes). */
 #define STORE_SIZE_WARN_BYTES (2LL * 1024 * 1024 * 1024)
+/* The size warning threshold in force: CIDX_SIZE_WARN_BYTES when set, else the default. */
+int64_t store_size_warn_bytes(void);
+/* True when the cache file is over the warning size; logs one warning when it is. */
+bool store_size_warning(struct store *st);
 
 struct store_check {
     const char *name; /* "quick_check", "integrity_check", "fts", "schema", "orphans"... */

@@ -250,7 +250,7 @@ int store_check(struct store *st, bool quick, struct store_check *out, size_t ma
         char h[32];
         int64_t bytes = fs_file_size(st->path);
         str_human_bytes(h, bytes);
-        if (bytes > STORE_SIZE_WARN_BYTES)
+        if (bytes > store_size_warn_bytes())
             snprintf(c->detail, sizeof(c->detail),
                      "%s: large; 'cidx maintain --vacuum' may shrink it", h);
         else
@@ -449,4 +449,27 @@ int64_t store_fts_drift(struct store *st, struct err *err)
     }
     free(m.slots);
     return bad;
+}
+
+int64_t store_size_warn_bytes(void)
+{
+    const char *v = getenv("CIDX_SIZE_WARN_BYTES");
+    uint64_t n;
+    if (v && str_to_u64(&n, v, INT64_MAX) == 0)
+        return (int64_t)n;
+    return STORE_SIZE_WARN_BYTES;
+}
+
+bool store_size_warning(struct store *st)
+{
+    int64_t bytes = fs_file_size(st->path), limit = store_size_warn_bytes();
+    char h[32], l[32];
+    if (bytes <= limit)
+        return false;
+    str_human_bytes(h, bytes);
+    str_human_bytes(l, limit);
+    log_warn("cache '%s' is %s, over %s: 'cidx maintain --vacuum' may shrink it, 'cidx stats' "
+             "shows what it holds",
+             st->path, h, l);
+    return true;
 }

@@ -509,6 +509,8 @@ int store_open(struct store **out, const char *cache_dir, unsigned flags, struct
     if (rc)
         goto fail;
     st->opened = true;
+    if (!st->readonly)
+        store_size_warning(st);
     *out = st;
     return 0;
 fail:

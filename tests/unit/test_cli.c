@@ -305,6 +305,24 @@ static void test_stats_doctor_maintain(void **state)
     assert_non_null(strstr(r.out, "no backups"));
     run_release(&r);
 
+    /* a cache over the size limit is called out, in stats, doctor and a warning */
+    setenv("CIDX_SIZE_WARN_BYTES", "1000", 1);
+    r = cidx("stats", cd, NULL);
+    ASSERT_RUN(r, 0);
+    assert_non_null(strstr(r.out, "large: consider 'cidx maintain'"));
+    assert_non_null(strstr(r.err, "maintain --vacuum"));
+    run_release(&r);
+    r = cidx("doctor", cd, NULL);
+    ASSERT_RUN(r, 0);
+    assert_non_null(strstr(r.out, "large;"));
+    run_release(&r);
+    unsetenv("CIDX_SIZE_WARN_BYTES");
+    r = cidx("stats", cd, NULL);
+    ASSERT_RUN(r, 0);
+    assert_null(strstr(r.out, "large"));
+    assert_string_equal(r.err, "");
+    run_release(&r);
+
     tu_assert_dir_healthy(dir);
     free(cd);
     tu_rmtree(dir);
