@@ -167,6 +167,23 @@ static void evict_from_page_cache(const char *path)
     close(fd);
 }
 
+/*
+ * Reads a file through, so that a measurement starts with it in the page cache. Some virtual
+ * machines (Firecracker guests) give file pages back to the host within a minute: without
+ * this, a phase that starts minutes after the cache was written measures partly cold reads.
+ */
+static void warm_file(const char *path)
+{
+    char buf[1 << 16];
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return;
+    posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+    while (read(fd, buf, sizeof(buf)) > 0)
+        ;
+    close(fd);
+}
+
 /* ---- the spawn helper ---------------------------------------------------------------------- */
 
 struct spawn_req {
@@ -762,7 +779,8 @@ static void machine_facts(const struct opts *o)
     emit("| data | bench/lib/synth.c, seed %llu, %u symbols per file, 10%% dependency files |\n",
          (unsigned long long)o->seed, SYNTH_DEFAULT_PER_FILE);
     emit("| method | medians and p95 (nearest rank) over repeated runs; %u queries per mode; "
-         "%u cold starts; %u file replaces |\n",
+         "%u cold starts; %u file replaces; database files read through (page cache warm) before "
+         "each phase and search mode, except the evicted cold starts |\n",
          o->queries, o->cold_runs, o->replaces);
     emit("| baseline | the plan's design (spec/sqlite-cache-plan.md) in C on the same SQLite: "
          "bench/lib/baseline_plan.c |\n\n");
@@ -962,14 +980,16 @@ static int measure_disk(const char *db_path, bool cidx, struct side *sd, struct 
     return 0;
 }
 
-static void run_queries(struct store *st, struct bp_db *db, const struct qset *qs,
-                        const struct opts *o, struct side *sd)
+static void run_queries(struct store *st, struct bp_db *db, const char *db_path,
+                        const struct qset *qs, const struct opts *o, struct side *sd)
 {
     for (int m = 0; m < STORE_MATCH_COUNT_; m++) {
         const struct qlist *l = &qs->mode[m];
         double *us = xcalloc(l->n ? l->n : 1, sizeof(*us));
-        uint64_t t_mode = time_mono_ns();
+        uint64_t t_mode;
         size_t n = 0;
+        warm_file(db_path);
+        t_mode = time_mono_ns();
         /* warm-up: statements prepared, first pages read */
         for (size_t i = 0; i < l->n && i < 10; i++) {
             struct err e;
@@ -1030,7 +1050,11 @@ static int measure_search(const char *cache_dir, const char *plan_path, const st
     if (rc)
         return rc;
     progress("  cidx search latency");
-    run_queries(st, NULL, qs, o, &sr->c);
+    {
+        char *db = path_join(cache_dir, STORE_DB_NAME);
+        run_queries(st, NULL, db, qs, o, &sr->c);
+        free(db);
+    }
     store_close(st);
     if (plan_path) {
         struct bp_db *db = NULL;
@@ -1038,7 +1062,7 @@ static int measure_search(const char *cache_dir, const char *plan_path, const st
         if (rc)
             return rc;
         progress("  baseline search latency");
-        run_queries(NULL, db, qs, o, &sr->b);
+        run_queries(NULL, db, plan_path, qs, o, &sr->b);
         bp_close(db);
     }
     return 0;
@@ -1057,6 +1081,8 @@ static void measure_cold(const char *target, bool baseline, bool evict, const st
         if (evict) {
             evict_from_page_cache(db);
             evict_from_page_cache(wal);
+        } else if (i % 5 == 0) {
+            warm_file(db);
         }
         if (spawn(&rs, 3, baseline ? "--child-cold-baseline" : "--child-cold", target,
                   qs->cold.p[i % qs->cold.n]) != 0 ||
@@ -1085,6 +1111,9 @@ static void measure_rss(const char *target, bool baseline, const char *qfile, st
     struct spawn_resp rs;
     long hwm = -1, rss = -1;
     size_t done = 0;
+    char *db = baseline ? xstrdup(target) : path_join(target, STORE_DB_NAME);
+    warm_file(db);
+    free(db);
     if (spawn(&rs, 3, baseline ? "--child-serve-baseline" : "--child-serve", target, qfile) != 0 ||
         sscanf(rs.out, "%ld %ld %zu", &hwm, &rss, &done) != 3) {
         progress("  serve child failed (status %d): %s", rs.status, rs.out);
@@ -1115,9 +1144,15 @@ static int measure_replace(const char *cache_dir, const char *plan_path,
     double *ms = xcalloc(o->replaces, sizeof(*ms));
     struct store *st = NULL;
     struct bp_db *db = NULL;
-    int rc = store_open(&st, cache_dir, STORE_OPEN_EXISTING, err);
+    int rc;
     size_t n = 0;
 
+    {
+        char *db_path = path_join(cache_dir, STORE_DB_NAME);
+        warm_file(db_path);
+        free(db_path);
+    }
+    rc = store_open(&st, cache_dir, STORE_OPEN_EXISTING, err);
     for (unsigned i = 0; i < o->replaces && !rc; i++) {
         struct synth_file f;
         uint64_t t0;
@@ -1132,6 +1167,7 @@ static int measure_replace(const char *cache_dir, const char *plan_path,
     sr->c.have_replace = !rc;
     if (!rc && plan_path) {
         n = 0;
+        warm_file(plan_path);
         rc = bp_open(&db, plan_path, false, err);
         for (unsigned i = 0; i < o->replaces && !rc; i++) {
             struct synth_file f;
