@@ -225,7 +225,7 @@ int store_check(struct store *st, bool quick, struct store_check *out, size_t ma
     check_count(st, add_check(out, max, n, "locations"),
                 "SELECT count(*) FROM symbols s WHERE s.file_id IS NOT NULL AND NOT EXISTS"
                 " (SELECT 1 FROM decls d WHERE d.symbol_id = s.id AND d.file_id = s.file_id"
-                " AND d.line = s.line AND d.col = s.col)",
+                " AND d.line = s.line AND d.col = s.col AND d.is_def = s.loc_is_def)",
                 "symbols whose location is not one of their declarations", &failed);
     check_count(st, add_check(out, max, n, "edges"),
                 "SELECT (SELECT count(*) FROM refs r WHERE NOT EXISTS (SELECT 1 FROM symbols s"

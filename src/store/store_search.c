@@ -52,8 +52,10 @@ struct search {
     size_t plen;
     struct store_words pw;
     struct arena tmp;
-    struct cand *c;
+    struct cand *c; /* a max-heap of the best `keep` candidates, then sorted */
     size_t n, alloc;
+    size_t keep;    /* offset + limit */
+    uint64_t total; /* every accepted candidate */
     struct err *err;
 };
 
@@ -114,6 +116,8 @@ static int fetch_rows(struct store *st, const int64_t *ids, size_t n, bool docs,
             r->brief = col_str(s, 16, a);
             r->doc = col_str(s, 17, a);
             r->template_params = col_str(s, 18, a);
+        } else if (sqlite3_column_int(s, 19)) {
+            r->definition = r->location; /* the location is the definition */
         }
     }
     sqlite3_reset(s);
@@ -127,6 +131,11 @@ static int fetch_rows(struct store *st, const int64_t *ids, size_t n, bool docs,
                        n);
     }
 
+    if (!docs) {
+        /* brief rows carry no extents: their location and definition are enough */
+        strbuf_release(&list);
+        return 0;
+    }
     s = store_stmt(st, STMT_SEARCH_DECLS);
     if (!s) {
         strbuf_release(&list);
@@ -332,23 +341,6 @@ static int search_index(struct search *sr, int max_rank, struct store_search_res
 
 /* ---- candidate lists (FTS, qualified, regex) --------------------------------------------- */
 
-static void add_cand(struct search *sr, int64_t id, int rank, int proj, const char *name)
-{
-    ALLOC_GROW(sr->c, sr->n + 1, sr->alloc);
-    sr->c[sr->n].id = id;
-    sr->c[sr->n].rank = rank;
-    sr->c[sr->n].proj = proj;
-    {
-        /* folded once here, so sorting compares with plain strcmp: the NOCASE order */
-        size_t len = strlen(name);
-        char *f = arena_alloc(&sr->tmp, len + 1);
-        for (size_t i = 0; i < len; i++)
-            f[i] = (char)ascii_lower((unsigned char)name[i]);
-        sr->c[sr->n].name = f;
-    }
-    sr->n++;
-}
-
 static int cand_cmp(const void *pa, const void *pb)
 {
     const struct cand *a = pa, *b = pb;
@@ -362,6 +354,83 @@ static int cand_cmp(const void *pa, const void *pb)
             return c;
     }
     return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The heap keeps the `keep` best candidates with the worst at the root (a max-heap). */
+static void heap_down(struct cand *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && cand_cmp(&h[l], &h[m]) > 0)
+            m = l;
+        if (r < n && cand_cmp(&h[r], &h[m]) > 0)
+            m = r;
+        if (m == i)
+            return;
+        {
+            struct cand t = h[i];
+            h[i] = h[m];
+            h[m] = t;
+        }
+        i = m;
+    }
+}
+
+static void heap_up(struct cand *h, size_t i)
+{
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (cand_cmp(&h[i], &h[p]) <= 0)
+            return;
+        {
+            struct cand t = h[i];
+            h[i] = h[p];
+            h[p] = t;
+        }
+        i = p;
+    }
+}
+
+/*
+ * Counts a match and keeps it only while it is among the best offset + limit: memory and sort
+ * time follow the page asked for, not the number of matches (a broad regex over a large
+ * project would otherwise hold every matching name).
+ */
+static void add_cand(struct search *sr, int64_t id, int rank, int proj, const char *name)
+{
+    size_t len = strlen(name);
+    struct cand c = {id, rank, proj, NULL};
+    char *f;
+
+    sr->total++;
+    if (!sr->keep)
+        return;
+    /* folded once here, so comparisons use plain strcmp: the NOCASE order */
+    f = xmalloc(len + 1);
+    for (size_t i = 0; i < len; i++)
+        f[i] = (char)ascii_lower((unsigned char)name[i]);
+    f[len] = '\0';
+    c.name = f;
+    if (sr->n < sr->keep) {
+        ALLOC_GROW(sr->c, sr->n + 1, sr->alloc);
+        sr->c[sr->n] = c;
+        heap_up(sr->c, sr->n++);
+    } else if (cand_cmp(&c, &sr->c[0]) < 0) {
+        free((char *)sr->c[0].name);
+        sr->c[0] = c;
+        heap_down(sr->c, sr->n, 0);
+    } else {
+        free(f);
+    }
+}
+
+static void free_cands(struct search *sr)
+{
+    for (size_t i = 0; i < sr->n; i++)
+        free((char *)sr->c[i].name);
+    free(sr->c);
+    sr->c = NULL;
+    sr->n = sr->alloc = 0;
 }
 
 static int page_cands(struct search *sr, struct store_search_result *out, struct arena *a)
@@ -388,8 +457,8 @@ static int page_cands(struct search *sr, struct store_search_result *out, struct
         }
     }
     out->n = got;
-    out->total = sr->n;
-    out->truncated = q->offset + got < sr->n;
+    out->total = sr->total;
+    out->truncated = q->offset + got < sr->total;
     out->next_offset = out->truncated ? q->offset + got : 0;
     return 0;
 }
@@ -717,6 +786,7 @@ int store_search(struct store *st, const struct store_search_query *q,
     sr.pat = q->pattern;
     sr.plen = q->pattern_len ? q->pattern_len : strlen(q->pattern);
     sr.err = err;
+    sr.keep = (size_t)(q->offset + (q->limit ? q->limit : DEFAULT_LIMIT));
     if (memchr(sr.pat, '\0', sr.plen))
         return err_set(err, ERR_INVALID, "the pattern contains a NUL byte");
     store_split_words(sr.pat, sr.plen, &sr.pw);
@@ -780,7 +850,7 @@ int store_search(struct store *st, const struct store_search_query *q,
     }
     store_read_end(st, reading);
     pcre2_code_free(re);
-    free(sr.c);
+    free_cands(&sr);
     arena_release(&sr.tmp);
     if (rc) {
         store_search_result_release(out);

@@ -49,6 +49,7 @@ const char store_schema_v1_sql[] =
     "  file_id INTEGER,\n"
     "  line INTEGER,\n"
     "  col INTEGER,\n"
+    "  loc_is_def INTEGER NOT NULL DEFAULT 0,\n"
     "  signature TEXT,\n"
     "  access INTEGER NOT NULL DEFAULT 0,\n"
     "  attrs INTEGER NOT NULL DEFAULT 0,\n"
@@ -252,9 +253,9 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
     [STMT_SYM_INSERT] =
         "INSERT INTO symbols(usr, usr_key, name, scope_id, kind, is_project, file_id, line, col,"
         " signature, access, attrs, template_kind, template_params, target, brief, doc,"
-        " created_at, updated_at)"
+        " created_at, updated_at, loc_is_def)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?18)",
+        " ?18, ?18, ?19)",
     [STMT_SYM_UPDATE_PROPS] =
         "UPDATE symbols SET name = ?2, scope_id = ?3, kind = ?4, signature = ?5, access = ?6,"
         " attrs = ?7, template_kind = ?8, template_params = ?9, target = ?10,"
@@ -265,14 +266,16 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
     [STMT_SYM_UPGRADE_PLACEHOLDER] = "UPDATE symbols SET name = ?2, kind = ?3 WHERE id = ?1 AND"
                                      " file_id IS NULL AND kind = 0",
     [STMT_SYM_HAS_DEF] = "SELECT 1 FROM decls WHERE symbol_id = ?1 AND is_def = 1 LIMIT 1",
-    [STMT_SYM_BEST_DECL] = "SELECT d.file_id, d.line, d.col, f.is_project FROM decls d"
+    [STMT_SYM_BEST_DECL] = "SELECT d.file_id, d.line, d.col, f.is_project, d.is_def FROM decls d"
                            " JOIN files f ON f.id = d.file_id WHERE d.symbol_id = ?1"
                            " ORDER BY d.is_def DESC, f.path, d.line, d.col LIMIT 1",
     [STMT_SYM_SET_LOCATION] = "UPDATE symbols SET file_id = ?2, line = ?3, col = ?4,"
-                              " is_project = ?5 WHERE id = ?1 AND (file_id IS NOT ?2 OR"
-                              " line IS NOT ?3 OR col IS NOT ?4 OR is_project IS NOT ?5)",
+                              " is_project = ?5, loc_is_def = ?6 WHERE id = ?1 AND"
+                              " (file_id IS NOT ?2 OR line IS NOT ?3 OR col IS NOT ?4 OR"
+                              " is_project IS NOT ?5 OR loc_is_def IS NOT ?6)",
     [STMT_SYM_CLEAR_LOCATION] = "UPDATE symbols SET file_id = NULL, line = NULL, col = NULL,"
-                                " is_project = 0 WHERE id = ?1 AND file_id IS NOT NULL",
+                                " is_project = 0, loc_is_def = 0 WHERE id = ?1 AND"
+                                " file_id IS NOT NULL",
     [STMT_SYM_IS_REFERENCED] = "SELECT EXISTS(SELECT 1 FROM refs WHERE symbol_id = ?1)"
                                " OR EXISTS(SELECT 1 FROM refs WHERE context_id = ?1 AND roles & 16)"
                                " OR EXISTS(SELECT 1 FROM bases WHERE base_id = ?1)"
@@ -363,7 +366,7 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
         "SELECT j.key, s.id, s.usr, s.name,"
         " CASE WHEN sc.qname = '' THEN s.name ELSE sc.qname || '::' || s.name END,"
         " s.signature, sc.ns, sc.qname, s.kind, s.access, s.template_kind, s.attrs,"
-        " s.is_project, f.path, s.line, s.col, s.brief, s.doc, s.template_params"
+        " s.is_project, f.path, s.line, s.col, s.brief, s.doc, s.template_params, s.loc_is_def"
         " FROM json_each(?1) j JOIN symbols s ON s.id = j.value"
         " JOIN scopes sc ON sc.id = s.scope_id LEFT JOIN files f ON f.id = s.file_id",
     [STMT_SEARCH_DECLS] = "SELECT j.key, f.path, d.is_def, d.line, d.col, d.end_line, d.end_col"

@@ -219,6 +219,7 @@ static int ensure_symbol(struct wctx *w, const char *usr, const char *name, enum
         for (int i = 14; i <= 17; i++)
             sqlite3_bind_null(s, i);
         sqlite3_bind_int64(s, 18, w->now);
+        sqlite3_bind_int(s, 19, 0);
         rc = run(w, s, "cannot add a symbol");
         if (rc)
             return rc;
@@ -285,6 +286,7 @@ static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_proj
         store_bind_text(s, 16, m->brief);
         store_bind_text(s, 17, m->doc);
         sqlite3_bind_int64(s, 18, w->now);
+        sqlite3_bind_int(s, 19, m->loc->is_definition);
         rc = run(w, s, "cannot add a symbol");
         if (rc)
             return rc;
@@ -447,7 +449,8 @@ static int settle_touched(struct wctx *w)
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW) {
             int64_t f = sqlite3_column_int64(s, 0), line = sqlite3_column_int64(s, 1),
-                    col = sqlite3_column_int64(s, 2), proj = sqlite3_column_int64(s, 3);
+                    col = sqlite3_column_int64(s, 2), proj = sqlite3_column_int64(s, 3),
+                    is_def = sqlite3_column_int64(s, 4);
             sqlite3_reset(s);
             s = store_stmt(w->st, STMT_SYM_SET_LOCATION);
             if (s) {
@@ -456,6 +459,7 @@ static int settle_touched(struct wctx *w)
                 sqlite3_bind_int64(s, 3, line);
                 sqlite3_bind_int64(s, 4, col);
                 sqlite3_bind_int64(s, 5, proj);
+                sqlite3_bind_int64(s, 6, is_def);
             }
             rc = run(w, s, "cannot update a symbol's location");
             continue;

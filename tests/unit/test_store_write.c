@@ -43,6 +43,22 @@ static uint64_t search_total(struct store *st, const char *pat, bool all)
     return t;
 }
 
+/* The definition file a brief search reports for the one symbol named name (NULL: none). */
+static char *brief_definition(struct store *st, const char *name)
+{
+    struct store_search_query q = {0};
+    struct store_search_result r;
+    struct err e = {0};
+    char *res;
+    q.pattern = name;
+    q.match = STORE_MATCH_EXACT;
+    TU_OK(store_search(st, &q, &r, &e), &e);
+    assert_int_equal(r.n, 1);
+    res = r.rows[0].definition.file ? xstrdup(r.rows[0].definition.file) : NULL;
+    store_search_result_release(&r);
+    return res;
+}
+
 /* Looks up one symbol; returns its row (caller releases) or fails. */
 static void lookup(struct store *st, const char *usr, struct store_search_result *r)
 {
@@ -154,6 +170,12 @@ static void test_ownership(void **state)
     assert_string_equal(r.rows[0].brief, "Draws it.");
     store_search_result_release(&r);
     assert_int_equal(count_sql(dir, "SELECT count(*) FROM refs WHERE roles & 16"), 2);
+    {
+        char *def = brief_definition(st, "draw");
+        assert_non_null(def);
+        assert_string_equal(def, "/proj/src/widget.cpp");
+        free(def);
+    }
 
     /* the .cpp goes away: the header declaration survives, located in the header */
     TU_OK(store_file_delete(st, "/proj/src/widget.cpp", &e), &e);
@@ -164,6 +186,7 @@ static void test_ownership(void **state)
     assert_null(r.rows[0].definition.file);
     assert_string_equal(r.rows[0].signature, "void ui::Widget::draw(int x) const");
     store_search_result_release(&r);
+    assert_null(brief_definition(st, "draw"));
     assert_int_equal(search_total(st, "main", true), 0);
     /* nothing of the .cpp is left: no refs, no placeholder for printf, no main */
     assert_int_equal(count_sql(dir, "SELECT count(*) FROM refs"), 0);
