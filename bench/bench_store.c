@@ -773,7 +773,9 @@ static void machine_facts(const struct opts *o)
                 rev[strcspn(rev, "\n")] = '\0';
             pclose(p);
         }
-        emit("| cidx revision | %s (git describe in the working directory) |\n", rev);
+        emit("| cidx revision | %s (git describe of the working directory at run time; this "
+             "binary was built %s %s) |\n",
+             rev, __DATE__, __TIME__);
     }
     emit("| cache directory | %s (%s) |\n", o->tmp, fs_kind_name(fs_detect_kind(o->tmp)));
     emit("| data | bench/lib/synth.c, seed %llu, %u symbols per file, 10%% dependency files |\n",
