@@ -1575,7 +1575,9 @@ static void emit_class(struct builder *b, unsigned e, uint32_t start)
         member_make(b->c, bp, 0, G_SELF, 0, true, b->a, &bm);
         ALLOC_GROW(b->out->bases_, b->out->nbases_ + 1, b->out->abases_);
         sb = &b->out->bases_[b->out->nbases_++];
+        memset(sb, 0, sizeof(*sb));
         sb->derived_usr = s->usr;
+        sb->is_virtual = hash4(b->c->seed, pl->fi.index, e, 0x5B) % 100 < 5;
         sb->base_usr = bm.s.usr;
         sb->base_name = near ? bm.s.name : af(b->a, "%s::%s", bp->fi.ns, bm.s.name);
         sb->access = STORE_ACCESS_PUBLIC;
@@ -1716,6 +1718,7 @@ static void ref_push(struct builder *b, const struct body *bd, unsigned i, const
     struct store_ref *rf;
     ALLOC_GROW(b->out->refs_, b->out->nrefs_ + 1, b->out->arefs_);
     rf = &b->out->refs_[b->out->nrefs_++];
+    memset(rf, 0, sizeof(*rf));
     rf->usr = t->usr;
     rf->target_name = t->name;
     rf->target_kind = t->kind;
