@@ -409,7 +409,11 @@ struct store_query_stat {
  * out must hold STORE_Q_COUNT_ entries. Recording costs two clock reads and a few adds.
  */
 int store_qstats_get(struct store *st, struct store_query_stat *out, struct err *err);
-/* Writes this handle's statistics into the cache (merged) and zeroes them; close does this. */
+/*
+ * Writes this handle's statistics into the cache (merged) and zeroes them; close does this.
+ * It never waits: while another process holds the write lock it returns ERR_BUSY and keeps
+ * the numbers in the handle (a closing handle then drops them).
+ */
 int store_qstats_flush(struct store *st, struct err *err);
 /* Forgets all statistics, in memory and in the cache. */
 int store_qstats_reset(struct store *st, struct err *err);

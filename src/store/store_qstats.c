@@ -124,8 +124,9 @@ int store_qstats_flush(struct store *st, struct err *err)
         any |= st->qstats[k].count > 0;
     if (!any || st->readonly || st->bulk_txn_open)
         return 0;
-    /* Statistics are worth little waiting: give up quickly when another writer is busy. */
-    st->busy_limit_ms = saved < 250 ? saved : 250;
+    /* Statistics are not worth waiting for: one try, and when another process is writing
+       (an indexer), keep them for a later flush rather than delay a query's exit. */
+    st->busy_limit_ms = 0;
     rc = store_txn_begin(st, err);
     for (int k = 0; !rc && k < STORE_Q_COUNT_; k++) {
         struct qstat q;

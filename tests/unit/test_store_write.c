@@ -508,6 +508,31 @@ static void test_query_stats(void **state)
     free(dir);
 }
 
+static void test_query_stats_never_wait(void **state)
+{
+    char *dir = tu_tmpdir("qstatswait");
+    char *path = path_join(dir, "symbols.db");
+    struct store *st = tu_open(dir, 0);
+    sqlite3 *writer = NULL;
+    struct err e = {0};
+    (void)state;
+
+    write_header(st);
+    search_total(st, "Widget", false);
+    /* another connection holds the write lock, as an indexer would */
+    assert_int_equal(sqlite3_open(path, &writer), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(writer, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    /* one try, no waiting: the busy limit is not spent on statistics */
+    assert_int_equal(store_qstats_flush(st, &e), ERR_BUSY);
+    store_close(st);
+    assert_int_equal(sqlite3_exec(writer, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(writer);
+    tu_assert_dir_healthy(dir);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 static void test_maintain(void **state)
 {
     char *dir = tu_tmpdir("maint");
@@ -597,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_bulk_is_exclusive),
         cmocka_unit_test(test_metadata_and_records),
         cmocka_unit_test(test_query_stats),
+        cmocka_unit_test(test_query_stats_never_wait),
         cmocka_unit_test(test_maintain),
         cmocka_unit_test(test_fts_damage_is_detected),
     };
