@@ -24,9 +24,20 @@ static int run(const struct cli_command *cmd, struct cli_args *a)
     int rc;
 
     (void)cmd;
-    rc = cli_open(a, false, 0, &st);
+    rc = cli_open(a, a->values[CLI_OPT(0)] != NULL, 0, &st);
     if (rc)
         return rc;
+    if (a->values[CLI_OPT(0)]) {
+        if (store_qstats_reset(st, &e) != 0) {
+            store_close(st);
+            return cli_error("%s", e.msg);
+        }
+        store_close(st);
+        if (a->values[CLI_COMMON_JSON])
+            return cli_json_print(json_pack("{s:b}", "query_stats_reset", 1));
+        printf("✓ query statistics reset\n");
+        return CLI_OK;
+    }
     if (store_stats_get(st, &s, &e) != 0 || store_qstats_get(st, qs, &e) != 0) {
         store_close(st);
         return cli_error("%s", e.msg);
@@ -164,13 +175,18 @@ static int run(const struct cli_command *cmd, struct cli_args *a)
     return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
 }
 
+static const struct cli_opt opts[] = {
+    {"reset-query-stats", CLI_FLAG, NULL, "forget the query statistics of every process"},
+};
+
 const struct cli_command cmd_stats = {
     .name = "stats",
     .summary = "show the cache's size, contents, query statistics and health",
     .usage = "cidx stats [options]",
-    .details = "Health here is a quick check; 'cidx doctor' runs the full checks.",
-    .opts = NULL,
-    .nopts = 0,
+    .details = "Health here is a quick check; 'cidx doctor' runs the full checks. Query\n"
+               "statistics add up every process that used the cache since the last reset.",
+    .opts = opts,
+    .nopts = (int)ARRAY_SIZE(opts),
     .min_pos = 0,
     .max_pos = 0,
     .cache = true,

@@ -282,6 +282,15 @@ static void test_stats_doctor_maintain(void **state)
     json_decref(j);
     run_release(&r);
 
+    r = cidx("stats", cd, "--reset-query-stats", NULL);
+    ASSERT_RUN(r, 0);
+    assert_non_null(strstr(r.out, "query statistics reset"));
+    run_release(&r);
+    r = cidx("stats", cd, NULL);
+    ASSERT_RUN(r, 0);
+    assert_non_null(strstr(r.out, "Query stats: none recorded yet"));
+    run_release(&r);
+
     r = cidx("doctor", cd, NULL);
     ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "Verdict: healthy"));
