@@ -16,7 +16,7 @@
 
 #include "baseline_plan.h"
 
-static const char plan_schema_sql[] =
+const char bp_plan_schema_sql[] =
     "CREATE TABLE schema_version (\n"
     "    version INTEGER PRIMARY KEY,\n"
     "    applied_at REAL NOT NULL,\n"
@@ -211,7 +211,7 @@ int bp_open(struct bp_db **out, const char *path, bool create, struct err *err)
     rc = sqlite3_exec(db->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL,
                       NULL);
     if (rc == SQLITE_OK && create)
-        rc = sqlite3_exec(db->db, plan_schema_sql, NULL, NULL, NULL);
+        rc = sqlite3_exec(db->db, bp_plan_schema_sql, NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function(db->db, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                      regexp_fn, NULL, NULL);

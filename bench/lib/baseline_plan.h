@@ -21,6 +21,10 @@
 
 struct bp_db;
 
+/* The plan's "Updated Database Schema" (spec/sqlite-cache-plan.md), as its Python code made it;
+ * also what the migration tests build a version 0 cache from. */
+extern const char bp_plan_schema_sql[];
+
 /*
  * Opens the database at path (creating the plan's schema when create) with the plan's
  * connection settings: WAL, synchronous=NORMAL, a 30 s busy timeout. *out is the caller's, to

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline_plan.h"
 #include "testutil.h"
 #include "tu_rawdb.h"
 #include "tu_symgen.h"
@@ -206,98 +207,6 @@ static void test_migrate_bare_v0(void **state)
     free(dir);
 }
 
-/* The "Updated Database Schema" of the plan (spec/sqlite-cache-plan.md), as the Python code made
- * it. */
-static const char plan_v1_schema[] =
-    "CREATE TABLE schema_version (\n"
-    "    version INTEGER PRIMARY KEY,\n"
-    "    applied_at REAL NOT NULL,\n"
-    "    description TEXT\n"
-    ");\n"
-    "INSERT INTO schema_version VALUES (1, strftime('%s', 'now'), 'Initial schema with FTS5');\n"
-    "CREATE TABLE symbols (\n"
-    "    usr TEXT PRIMARY KEY,\n"
-    "    name TEXT NOT NULL,\n"
-    "    kind TEXT NOT NULL,\n"
-    "    file TEXT NOT NULL,\n"
-    "    line INTEGER NOT NULL,\n"
-    "    column INTEGER NOT NULL,\n"
-    "    signature TEXT DEFAULT '',\n"
-    "    is_project BOOLEAN NOT NULL,\n"
-    "    namespace TEXT DEFAULT '',\n"
-    "    access TEXT DEFAULT 'public',\n"
-    "    parent_class TEXT DEFAULT '',\n"
-    "    base_classes TEXT DEFAULT '[]',\n"
-    "    calls TEXT DEFAULT '[]',\n"
-    "    called_by TEXT DEFAULT '[]',\n"
-    "    created_at REAL NOT NULL,\n"
-    "    updated_at REAL NOT NULL\n"
-    ");\n"
-    "CREATE INDEX idx_symbol_name ON symbols(name);\n"
-    "CREATE INDEX idx_symbol_kind ON symbols(kind);\n"
-    "CREATE INDEX idx_symbol_file ON symbols(file);\n"
-    "CREATE INDEX idx_symbol_parent ON symbols(parent_class);\n"
-    "CREATE INDEX idx_symbol_namespace ON symbols(namespace);\n"
-    "CREATE INDEX idx_symbol_project ON symbols(is_project);\n"
-    "CREATE INDEX idx_name_kind_project ON symbols(name, kind, is_project);\n"
-    "CREATE INDEX idx_symbol_updated ON symbols(updated_at);\n"
-    "CREATE VIRTUAL TABLE symbols_fts USING fts5(\n"
-    "    name,\n"
-    "    kind,\n"
-    "    usr UNINDEXED,\n"
-    "    content=symbols,\n"
-    "    content_rowid=rowid\n"
-    ");\n"
-    "CREATE TRIGGER symbols_ai AFTER INSERT ON symbols BEGIN\n"
-    "    INSERT INTO symbols_fts(rowid, name, kind, usr)\n"
-    "    VALUES (new.rowid, new.name, new.kind, new.usr);\n"
-    "END;\n"
-    "CREATE TRIGGER symbols_ad AFTER DELETE ON symbols BEGIN\n"
-    "    DELETE FROM symbols_fts WHERE rowid = old.rowid;\n"
-    "END;\n"
-    "CREATE TRIGGER symbols_au AFTER UPDATE ON symbols BEGIN\n"
-    "    UPDATE symbols_fts SET name = new.name, kind = new.kind\n"
-    "    WHERE rowid = old.rowid;\n"
-    "END;\n"
-    "CREATE TABLE file_metadata (\n"
-    "    file_path TEXT PRIMARY KEY,\n"
-    "    file_hash TEXT NOT NULL,\n"
-    "    compile_args_hash TEXT,\n"
-    "    indexed_at REAL NOT NULL,\n"
-    "    symbol_count INTEGER DEFAULT 0\n"
-    ");\n"
-    "CREATE INDEX idx_file_indexed ON file_metadata(indexed_at);\n"
-    "CREATE TABLE cache_metadata (\n"
-    "    key TEXT PRIMARY KEY,\n"
-    "    value TEXT NOT NULL,\n"
-    "    updated_at REAL NOT NULL\n"
-    ");\n"
-    "INSERT INTO cache_metadata VALUES\n"
-    "    ('version', '\"3.0\"', strftime('%s', 'now')),\n"
-    "    ('include_dependencies', 'false', strftime('%s', 'now')),\n"
-    "    ('indexed_file_count', '0', strftime('%s', 'now')),\n"
-    "    ('last_vacuum', '0', strftime('%s', 'now'));\n"
-    "CREATE TABLE header_tracker (\n"
-    "    header_path TEXT PRIMARY KEY,\n"
-    "    processed_by TEXT NOT NULL,\n"
-    "    file_hash TEXT NOT NULL,\n"
-    "    compile_commands_hash TEXT,\n"
-    "    processed_at REAL NOT NULL\n"
-    ");\n"
-    "CREATE TABLE parse_errors (\n"
-    "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
-    "    file_path TEXT NOT NULL,\n"
-    "    error_type TEXT NOT NULL,\n"
-    "    error_message TEXT NOT NULL,\n"
-    "    stack_trace TEXT,\n"
-    "    file_hash TEXT NOT NULL,\n"
-    "    compile_args_hash TEXT,\n"
-    "    retry_count INTEGER DEFAULT 0,\n"
-    "    timestamp REAL NOT NULL\n"
-    ");\n"
-    "CREATE INDEX idx_error_file ON parse_errors(file_path);\n"
-    "CREATE INDEX idx_error_timestamp ON parse_errors(timestamp);\n";
-
 /* What the Python indexer would have written for a tiny project. */
 static const char plan_v1_rows[] =
     "INSERT INTO symbols(usr, name, kind, file, line, column, signature, is_project, namespace,"
@@ -339,7 +248,7 @@ static void test_migrate_plan_schema(void **state)
     (void)state;
     {
         struct strbuf sb = STRBUF_INIT;
-        strbuf_adds(&sb, plan_v1_schema);
+        strbuf_adds(&sb, bp_plan_schema_sql);
         strbuf_adds(&sb, plan_v1_rows);
         tu_raw_create(path, sb.buf);
         strbuf_release(&sb);
