@@ -732,63 +732,72 @@ static int bulk_group_commit(struct store *st, struct err *err)
     return rc;
 }
 
+/*
+ * Runs fn as one atomic unit: a transaction of its own, or in bulk mode a savepoint inside the
+ * open group transaction, so that a failing file leaves nothing of itself in the group.
+ */
+static int atomic_write(struct store *st, int (*fn)(struct store *, const void *, struct err *),
+                        const void *arg, struct err *err)
+{
+    int rc;
+    if (!st->in_bulk) {
+        rc = store_txn_begin(st, err);
+        if (rc)
+            return rc;
+        rc = fn(st, arg, err);
+        if (rc)
+            store_txn_rollback(st);
+        else
+            rc = store_txn_commit(st, err);
+        return rc;
+    }
+    if (!st->bulk_txn_open) {
+        rc = store_txn_begin(st, err);
+        if (rc)
+            return rc;
+        st->bulk_txn_open = true;
+    }
+    rc = store_exec(st, "SAVEPOINT file", err, "cannot start the file's write");
+    if (rc)
+        return rc;
+    rc = fn(st, arg, err);
+    if (rc) {
+        sqlite3_exec(st->db, "ROLLBACK TO file; RELEASE file", NULL, NULL, NULL);
+        if (sqlite3_get_autocommit(st->db))
+            st->bulk_txn_open = false; /* SQLite rolled the whole group back */
+        return rc;
+    }
+    rc = store_exec(st, "RELEASE file", err, "cannot finish the file's write");
+    if (!rc && ++st->bulk_files >= BULK_GROUP_FILES)
+        rc = bulk_group_commit(st, err);
+    return rc;
+}
+
+static int replace_fn(struct store *st, const void *arg, struct err *err)
+{
+    return store_write_batch_locked(st, arg, err);
+}
+
 int store_file_replace(struct store *st, const struct store_file_batch *b, struct err *err)
 {
     uint64_t t0 = time_mono_ns();
     int rc = validate(b, err);
     if (rc)
         return rc;
-    if (st->in_bulk) {
-        if (!st->bulk_txn_open) {
-            rc = store_txn_begin(st, err);
-            if (rc)
-                return rc;
-            st->bulk_txn_open = true;
-        }
-        rc = store_exec(st, "SAVEPOINT file", err, "cannot start the file's write");
-        if (!rc) {
-            rc = store_write_batch_locked(st, b, err);
-            if (rc) {
-                sqlite3_exec(st->db, "ROLLBACK TO file; RELEASE file", NULL, NULL, NULL);
-                if (sqlite3_get_autocommit(st->db))
-                    st->bulk_txn_open = false; /* SQLite rolled the whole group back */
-            } else {
-                rc = store_exec(st, "RELEASE file", err, "cannot finish the file's write");
-            }
-        }
-        if (!rc && ++st->bulk_files >= BULK_GROUP_FILES)
-            rc = bulk_group_commit(st, err);
-    } else {
-        rc = store_txn_begin(st, err);
-        if (rc)
-            return rc;
-        rc = store_write_batch_locked(st, b, err);
-        if (rc)
-            store_txn_rollback(st);
-        else
-            rc = store_txn_commit(st, err);
-    }
+    rc = atomic_write(st, replace_fn, b, err);
     store_qstat_record(st, STORE_Q_FILE_REPLACE, time_mono_ns() - t0);
     if (rc)
         err_wrap(err, "cannot write '%s'", b->path);
     return rc;
 }
 
-int store_file_delete(struct store *st, const char *path, struct err *err)
+static int delete_fn(struct store *st, const void *arg, struct err *err)
 {
+    const char *path = arg;
     struct wctx w = {st, err, 0, 0, {0}, {0}};
-    uint64_t t0 = time_mono_ns();
-    bool own_txn = !st->bulk_txn_open;
     sqlite3_stmt *s;
     int rc;
 
-    if (!path || !*path)
-        return err_set(err, ERR_INVALID, "no file path given");
-    if (own_txn) {
-        rc = store_txn_begin(st, err);
-        if (rc)
-            return rc;
-    }
     rc = ensure_touched_table(st, err);
     if (!rc)
         rc = file_row(&w, path, &w.file_id);
@@ -824,12 +833,16 @@ int store_file_delete(struct store *st, const char *path, struct err *err)
             }
         }
     }
-    if (own_txn) {
-        if (rc)
-            store_txn_rollback(st);
-        else
-            rc = store_txn_commit(st, err);
-    }
+    return rc;
+}
+
+int store_file_delete(struct store *st, const char *path, struct err *err)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc;
+    if (!path || !*path)
+        return err_set(err, ERR_INVALID, "no file path given");
+    rc = atomic_write(st, delete_fn, path, err);
     store_qstat_record(st, STORE_Q_FILE_DELETE, time_mono_ns() - t0);
     if (rc)
         err_wrap(err, "cannot delete '%s' from the cache", path);
