@@ -51,7 +51,6 @@ struct search {
     const char *pat;
     size_t plen;
     struct store_words pw;
-    struct arena tmp;
     struct cand *c; /* a max-heap of the best `keep` candidates, then sorted */
     size_t n, alloc;
     size_t keep;    /* offset + limit */
@@ -851,7 +850,6 @@ int store_search(struct store *st, const struct store_search_query *q,
     store_read_end(st, reading);
     pcre2_code_free(re);
     free_cands(&sr);
-    arena_release(&sr.tmp);
     if (rc) {
         store_search_result_release(out);
         return rc;

@@ -230,7 +230,6 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
     [STMT_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [STMT_BEGIN_READ] = "BEGIN",
     [STMT_COMMIT] = "COMMIT",
-    [STMT_ROLLBACK] = "ROLLBACK",
     [STMT_META_GET] = "SELECT value FROM cache_metadata WHERE key = ?1",
     [STMT_META_SET] = "INSERT INTO cache_metadata(key, value, updated_at) VALUES (?1, ?2, ?3)"
                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
@@ -263,8 +262,6 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
     [STMT_SYM_UPDATE_DOCS] = "UPDATE symbols SET brief = coalesce(?2, brief),"
                              " doc = coalesce(?3, doc) WHERE id = ?1 AND"
                              " (?2 IS NOT NULL OR ?3 IS NOT NULL)",
-    [STMT_SYM_UPGRADE_PLACEHOLDER] = "UPDATE symbols SET name = ?2, kind = ?3 WHERE id = ?1 AND"
-                                     " file_id IS NULL AND kind = 0",
     [STMT_SYM_HAS_DEF] = "SELECT 1 FROM decls WHERE symbol_id = ?1 AND is_def = 1 LIMIT 1",
     [STMT_SYM_BEST_DECL] = "SELECT d.file_id, d.line, d.col, f.is_project, d.is_def FROM decls d"
                            " JOIN files f ON f.id = d.file_id WHERE d.symbol_id = ?1"
