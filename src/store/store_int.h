@@ -97,6 +97,7 @@ struct store {
     unsigned bulk_files; /* files written in the open bulk group */
     int session_fd;      /* flock'ed session marker (clean-shutdown detection), -1 if none */
     int bulk_fd;         /* flock'ed while this handle runs a bulk load */
+    struct bulk_cache *bulk_cache; /* bulk mode: usr -> id of the symbols this load knows */
     unsigned busy_limit_ms;
     uint64_t busy_started_ns;
     struct qstat qstats[STORE_Q_COUNT_];
@@ -183,6 +184,8 @@ int store_file_ensure(struct store *st, const char *path, bool create, int64_t *
 /* Writes one batch inside the caller's transaction (store_write.c). */
 int store_write_batch_locked(struct store *st, const struct store_file_batch *b, struct err *err);
 
+/* Frees the bulk load's usr cache (store_close, whatever state the load is in). */
+void store_bulk_forget(struct store *st);
 /* Bulk mode support (store_write.c): finishes a bulk load that a dead process left behind. */
 int store_bulk_recover(struct store *st, struct err *err);
 

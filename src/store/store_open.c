@@ -530,6 +530,7 @@ void store_close(struct store *st)
         }
         store_qstats_flush(st, NULL);
     }
+    store_bulk_forget(st);
     close_db(st);
     session_end(st, st->opened);
     fs_close(st->bulk_fd);

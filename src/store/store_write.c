@@ -89,6 +89,58 @@ static void idmap_put(struct idmap *m, const char *key, int64_t value)
     s->value = value;
 }
 
+/*
+ * The bulk cache: during a bulk load, the usr -> id of every symbol the load has seen. When the
+ * load began on an empty cache and nothing else has written since, it is complete: a usr it
+ * does not hold does not exist, and no SQL lookup is needed. Anything that could make it wrong
+ * empties it (a symbol deleted, a file's savepoint rolled back, another connection's commit
+ * seen through PRAGMA data_version); lookups then go to SQL again.
+ */
+#define BULK_CACHE_MAX 2000000u
+
+struct bulk_cache {
+    struct idmap map;
+    struct arena keys;
+    bool complete;
+    int64_t data_version;
+};
+
+static int64_t data_version(struct store *st)
+{
+    int64_t v = -1;
+    store_query_int(st, "PRAGMA data_version", &v, NULL);
+    return v;
+}
+
+static void bulk_cache_invalidate(struct store *st)
+{
+    struct bulk_cache *c = st->bulk_cache;
+    if (!c)
+        return;
+    idmap_free(&c->map);
+    arena_release(&c->keys);
+    c->complete = false;
+}
+
+static void bulk_cache_put(struct store *st, const char *usr, int64_t id)
+{
+    struct bulk_cache *c = st->bulk_cache;
+    if (!c)
+        return;
+    if (c->map.n >= BULK_CACHE_MAX) {
+        c->complete = false; /* keeps what it has, learns no more */
+        return;
+    }
+    idmap_put(&c->map, arena_strdup(&c->keys, usr), id);
+}
+
+static void bulk_cache_free(struct store *st)
+{
+    bulk_cache_invalidate(st);
+    free(st->bulk_cache);
+    st->bulk_cache = NULL;
+}
+
 /* ---- helpers ---------------------------------------------------------------------------- */
 
 struct wctx {
@@ -120,9 +172,17 @@ static int run(struct wctx *w, sqlite3_stmt *s, const char *what)
 
 static int lookup_usr(struct wctx *w, const char *usr, int64_t *id)
 {
-    sqlite3_stmt *s = store_stmt(w->st, STMT_SYM_BY_KEY);
+    struct bulk_cache *c = w->st->bulk_cache;
+    sqlite3_stmt *s;
     int rc;
     *id = 0;
+    if (c) {
+        if (idmap_get(&c->map, usr, id))
+            return 0;
+        if (c->complete)
+            return 0;
+    }
+    s = store_stmt(w->st, STMT_SYM_BY_KEY);
     if (!s)
         return fail(w, sqlite3_errcode(w->st->db), "cannot look up a symbol");
     sqlite3_bind_int64(s, 1, hash_key31(usr));
@@ -136,6 +196,8 @@ static int lookup_usr(struct wctx *w, const char *usr, int64_t *id)
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return fail(w, rc, "cannot look up a symbol");
+    if (*id)
+        bulk_cache_put(w->st, usr, *id);
     return 0;
 }
 
@@ -224,6 +286,7 @@ static int ensure_symbol(struct wctx *w, const char *usr, const char *name, enum
         if (rc)
             return rc;
         *id = sqlite3_last_insert_rowid(w->st->db);
+        bulk_cache_put(w->st, usr, *id);
     }
     idmap_put(&w->usr_ids, usr, *id);
     return 0;
@@ -291,6 +354,7 @@ static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_proj
         if (rc)
             return rc;
         *id = sqlite3_last_insert_rowid(w->st->db);
+        bulk_cache_put(w->st, a->usr, *id);
     } else {
         bool authoritative = a->is_definition;
         if (!authoritative) {
@@ -484,6 +548,8 @@ static int settle_touched(struct wctx *w)
                 rc = fail(w, rc, "cannot check references");
                 break;
             }
+            if (!referenced)
+                bulk_cache_invalidate(w->st);
             s = store_stmt(w->st, referenced ? STMT_SYM_CLEAR_LOCATION : STMT_SYM_DELETE);
             if (s)
                 sqlite3_bind_int64(s, 1, id);
@@ -728,6 +794,10 @@ static int bulk_group_commit(struct store *st, struct err *err)
         st->bulk_txn_open = false;
         st->bulk_files = 0;
         rc = store_txn_commit(st, err);
+        if (rc)
+            bulk_cache_invalidate(st);
+        else if (st->bulk_cache)
+            st->bulk_cache->data_version = data_version(st);
     }
     return rc;
 }
@@ -756,12 +826,16 @@ static int atomic_write(struct store *st, int (*fn)(struct store *, const void *
         if (rc)
             return rc;
         st->bulk_txn_open = true;
+        /* another connection wrote since our last commit: the cache may be wrong */
+        if (st->bulk_cache && data_version(st) != st->bulk_cache->data_version)
+            bulk_cache_invalidate(st);
     }
     rc = store_exec(st, "SAVEPOINT file", err, "cannot start the file's write");
     if (rc)
         return rc;
     rc = fn(st, arg, err);
     if (rc) {
+        bulk_cache_invalidate(st); /* it learnt ids that the rollback takes back */
         sqlite3_exec(st->db, "ROLLBACK TO file; RELEASE file", NULL, NULL, NULL);
         if (sqlite3_get_autocommit(st->db))
             st->bulk_txn_open = false; /* SQLite rolled the whole group back */
@@ -930,7 +1004,20 @@ int store_bulk_begin(struct store *st, struct err *err)
                NULL, "bulk settings");
     st->in_bulk = true;
     st->bulk_files = 0;
+    st->bulk_cache = xcalloc(1, sizeof(*st->bulk_cache));
+    {
+        int64_t any = 0;
+        /* complete when the load starts from nothing: a usr it has not seen does not exist */
+        st->bulk_cache->complete =
+            store_query_int(st, "SELECT EXISTS(SELECT 1 FROM symbols)", &any, NULL) == 0 && !any;
+        st->bulk_cache->data_version = data_version(st);
+    }
     return 0;
+}
+
+void store_bulk_forget(struct store *st)
+{
+    bulk_cache_free(st);
 }
 
 int store_bulk_end(struct store *st, struct err *err)
@@ -944,6 +1031,7 @@ int store_bulk_end(struct store *st, struct err *err)
     if (rc)
         return rc; /* stays in bulk mode; store_close or the next open retries */
     st->in_bulk = false;
+    bulk_cache_free(st);
     store_exec(st,
                "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000; PRAGMA threads = 0;"
                " PRAGMA wal_checkpoint(TRUNCATE)",
