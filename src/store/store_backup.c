@@ -231,6 +231,11 @@ int store_restore(const char *cache_dir, const char *backup_path, struct err *er
     char *aside = NULL;
     int sfd = -1, bfd = -1, rc;
 
+    if (!fs_exists(src)) {
+        rc = err_set(err, ERR_NOTFOUND, "no backup '%s'; 'cidx restore' without a name lists them",
+                     src);
+        goto out;
+    }
     rc = check_backup(src, err);
     if (rc)
         goto out;

@@ -313,6 +313,10 @@ static void test_stats_doctor_maintain(void **state)
     ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "no backups"));
     run_release(&r);
+    r = cidx("restore", "nope", cd, NULL);
+    ASSERT_RUN(r, 1);
+    assert_non_null(strstr(r.err, "no backup"));
+    run_release(&r);
 
     /* a cache over the size limit is called out, in stats, doctor and a warning */
     setenv("CIDX_SIZE_WARN_BYTES", "1000", 1);
