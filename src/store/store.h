@@ -259,7 +259,10 @@ int store_file_delete(struct store *st, const char *path, struct err *err);
  * Bulk mode for first-time indexing: secondary indexes and search triggers are dropped, files are
  * committed in groups, and store_bulk_end rebuilds indexes and the search index. The result is
  * identical to per-file writes. A bulk load cut short (crash, kill) is finished by the next
- * store_open. Readers still see committed data (searches are slower until the end).
+ * store_open. Readers still see committed data (searches are slower until the end). Replacing
+ * or deleting a file that is already in the cache works during a bulk load but is slow (the
+ * reference index that tells whether a symbol is still used is built at the end): bulk mode is
+ * for first-time writes.
  */
 int store_bulk_begin(struct store *st, struct err *err);
 int store_bulk_end(struct store *st, struct err *err);
