@@ -1,0 +1,25 @@
+/*
+ * idx_int.h - private to the index module: path helpers the idx_*.c files share. Nothing
+ * outside src/index includes this.
+ */
+#ifndef CIDX_IDX_INT_H
+#define CIDX_IDX_INT_H
+
+#include "index.h"
+
+/*
+ * Makes path absolute (joined to base when relative; base must then be absolute) and
+ * canonical: realpath when it exists, otherwise the lexically normalized path (no "." or ".."
+ * components, no repeated '/') with its parent directory resolved through realpath when that
+ * exists. Always returns a heap string the caller frees.
+ */
+char *idx_path_canonical(const char *base, const char *path);
+
+/* Lexically normalizes an absolute path: drops ".", empty components and resolves ".." (never
+ * above "/"). Returns a heap string. */
+char *idx_path_normalize(const char *path);
+
+/* True when path equals dir or lies below it (both canonical absolute paths). */
+bool idx_path_is_under(const char *path, const char *dir);
+
+#endif
