@@ -8,7 +8,8 @@
 #include "index.h"
 
 /*
- * Makes path absolute (joined to base when relative; base must then be absolute) and
+ * Makes path absolute (joined to base when relative, or to the working directory when base is
+ * NULL) and
  * canonical: realpath when it exists, otherwise the lexically normalized path (no "." or ".."
  * components, no repeated '/') with its parent directory resolved through realpath when that
  * exists. Always returns a heap string the caller frees.

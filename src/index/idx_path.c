@@ -46,7 +46,15 @@ char *idx_path_canonical(const char *base, const char *path)
 {
     char *abs = NULL, *real = NULL, *norm = NULL, *slash, *parent = NULL;
 
-    abs = (path[0] == '/' || !base) ? xstrdup(path) : path_join(base, path);
+    if (path[0] == '/') {
+        abs = xstrdup(path);
+    } else if (base) {
+        abs = path_join(base, path);
+    } else {
+        char *cwd = path_real(".");
+        abs = path_join(cwd ? cwd : "/", path);
+        free(cwd);
+    }
     /* realpath on the spelling as given: "link/.." must follow the link, as the kernel does */
     real = path_real(abs);
     if (real)

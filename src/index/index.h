@@ -19,7 +19,8 @@
 
 /*
  * Splits cmd into words the way a POSIX shell would, without running one and without any
- * expansion: whitespace (space, tab, newline) separates words; '...' is literal; inside "..."
+ * expansion: whitespace (space, tab, newline; carriage return too, for CRLF files) separates
+ * words; '...' is literal; inside "..."
  * a backslash escapes only \" \\ \$ \` and newline (a backslash-newline disappears), any other
  * backslash stays; outside quotes a backslash makes the next character literal (backslash-newline
  * disappears, a trailing lone backslash is kept). Quotes glue to their word ("-DX="'a b' is one

@@ -302,11 +302,11 @@ static void test_bad_files(void **state)
     deep = xmalloc(2 * depth);
     memset(deep, '[', depth);
     memset(deep + depth, ']', depth);
-    expect_load_error(&f, deep, 2 * depth, ERR_INVALID, "not valid JSON");
+    expect_load_error(&f, deep, 2 * depth, ERR_INVALID, "depth");
     memset(deep, '{', 1);
     for (size_t i = 0; i < depth / 8; i++)
         memcpy(deep + i * 8, "{\"a\":[  ", 8);
-    expect_load_error(&f, deep, depth, ERR_INVALID, "not valid JSON");
+    expect_load_error(&f, deep, depth, ERR_INVALID, "depth");
     free(deep);
 
     /* empty array: no entries, no error */
