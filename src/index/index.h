@@ -133,7 +133,7 @@ struct idx_args_ctx {
  * which are removed so that no later rewrite of the command line can turn them into options.
  *
  * A response file inside the project is kept but NOT read here: its contents are as untrusted
- * as the database and must be expanded and sanitized before libclang sees them.
+ * as the database; expand them first with idx_args_expand_response_files.
  *
  * argv is a NULL-terminated array of *argc heap strings (as idx_shell_split and idx_ccdb_load
  * make them); removed strings are freed, the rest move down, *argc shrinks and argv[*argc] is
@@ -143,5 +143,20 @@ struct idx_args_ctx {
  */
 int idx_args_sanitize(char **argv, size_t *argc, const struct idx_args_ctx *ctx, struct strbuf *log,
                       struct err *err);
+
+/*
+ * Replaces every response file (@file) that resolves inside ctx->project_root with the words
+ * it holds (split like a shell command, as GCC and clang read them), recursively, so that
+ * idx_args_sanitize then sees every argument. Response files outside the project are left for
+ * idx_args_sanitize to remove; a missing one is dropped (and logged). argv[0] is kept as is
+ * when ctx->has_compiler.
+ *
+ * *argv and *argc are replaced by a new heap array (the old one is freed) only on success. Limits:
+ * nesting deeper than 8 (a loop) and more than 100,000 arguments are ERR_LIMIT, a file over
+ * 1 MiB is ERR_LIMIT, a NUL byte or an unterminated quote ERR_INVALID; the message names the
+ * response file. Each expansion appends a line to log (may be NULL).
+ */
+int idx_args_expand_response_files(char ***argv, size_t *argc, const struct idx_args_ctx *ctx,
+                                   struct strbuf *log, struct err *err);
 
 #endif
