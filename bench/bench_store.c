@@ -1374,26 +1374,6 @@ static const char usage_text[] =
     "  --out FILE      also write the report (Markdown) to FILE\n"
     "  --keep          keep the generated caches in the temporary directory\n";
 
-static int parse_count(uint64_t *out, const char *s)
-{
-    char buf[32];
-    size_t n = strlen(s);
-    uint64_t mul = 1, v;
-    if (n == 0 || n >= sizeof(buf))
-        return ERR_INVALID;
-    memcpy(buf, s, n + 1);
-    if (buf[n - 1] == 'k' || buf[n - 1] == 'K')
-        mul = 1000;
-    else if (buf[n - 1] == 'm' || buf[n - 1] == 'M')
-        mul = 1000000;
-    if (mul > 1)
-        buf[--n] = '\0';
-    if (str_to_u64(&v, buf, 100000000ull / mul) != 0 || v == 0)
-        return ERR_INVALID;
-    *out = v * mul;
-    return 0;
-}
-
 static int parse_args(struct opts *o, int argc, char **argv)
 {
     memset(o, 0, sizeof(*o));
@@ -1429,7 +1409,8 @@ static int parse_args(struct opts *o, int argc, char **argv)
             char *copy = xstrdup(v), *tok, *save = NULL;
             o->nsizes = 0;
             for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-                if (o->nsizes >= MAX_SIZES || parse_count(&o->sizes[o->nsizes], tok) != 0) {
+                if (o->nsizes >= MAX_SIZES ||
+                    synth_parse_count(&o->sizes[o->nsizes], tok, 100000000ull) != 0) {
                     fprintf(stderr, "bench_store: bad --sizes '%s'\n", v);
                     free(copy);
                     return 2;

@@ -45,27 +45,6 @@ static int usage_error(const char *fmt, ...)
     return 2;
 }
 
-/* Parses "100000", "100K", "2M". */
-static int parse_count(uint64_t *out, const char *s, uint64_t max)
-{
-    char buf[32];
-    size_t n = strlen(s);
-    uint64_t mul = 1, v;
-    if (n == 0 || n >= sizeof(buf))
-        return ERR_INVALID;
-    memcpy(buf, s, n + 1);
-    if (buf[n - 1] == 'k' || buf[n - 1] == 'K')
-        mul = 1000;
-    else if (buf[n - 1] == 'm' || buf[n - 1] == 'M')
-        mul = 1000000;
-    if (mul > 1)
-        buf[--n] = '\0';
-    if (str_to_u64(&v, buf, max / mul) != 0)
-        return ERR_INVALID;
-    *out = v * mul;
-    return 0;
-}
-
 static int parse_ratio(double *out, const char *s)
 {
     char *end = NULL;
@@ -116,7 +95,7 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--cache-dir")) {
             dir = v;
         } else if (!strcmp(a, "--symbols")) {
-            if (parse_count(&o.symbols, v, MAX_SYMBOLS) != 0)
+            if (synth_parse_count(&o.symbols, v, MAX_SYMBOLS) != 0)
                 return usage_error("--symbols: '%s' is not a count (1 to 100M)", v);
             have_symbols = true;
         } else if (!strcmp(a, "--seed")) {

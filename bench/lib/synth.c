@@ -2023,3 +2023,23 @@ out:
         *rep = r;
     return rc;
 }
+
+int synth_parse_count(uint64_t *out, const char *s, uint64_t max)
+{
+    char buf[32];
+    size_t n = strlen(s);
+    uint64_t mul = 1, v;
+    if (n == 0 || n >= sizeof(buf))
+        return ERR_INVALID;
+    memcpy(buf, s, n + 1);
+    if (buf[n - 1] == 'k' || buf[n - 1] == 'K')
+        mul = 1000;
+    else if (buf[n - 1] == 'm' || buf[n - 1] == 'M')
+        mul = 1000000;
+    if (mul > 1)
+        buf[--n] = '\0';
+    if (str_to_u64(&v, buf, max / mul) != 0 || v == 0)
+        return ERR_INVALID;
+    *out = v * mul;
+    return 0;
+}

@@ -40,6 +40,10 @@ struct synth_opts {
 /* Defaults: 100000 symbols, seed 1, 50 per file, bulk, 10% dependencies, references on. */
 void synth_opts_init(struct synth_opts *o);
 
+/* Parses a symbol count for the bench command lines: "100000", "100K", "2M"; 1 to max.
+ * ERR_INVALID otherwise. */
+int synth_parse_count(uint64_t *out, const char *s, uint64_t max);
+
 /* How many files synth_generate writes for these options (0 for 0 symbols). */
 uint64_t synth_file_count(const struct synth_opts *o);
 
