@@ -159,4 +159,106 @@ int idx_args_sanitize(char **argv, size_t *argc, const struct idx_args_ctx *ctx,
 int idx_args_expand_response_files(char ***argv, size_t *argc, const struct idx_args_ctx *ctx,
                                    struct strbuf *log, struct err *err);
 
+/* ---- configuration -------------------------------------------------------------------------- */
+
+/* What a query does while indexing is still running (TOOLS.md). */
+enum idx_query_behavior {
+    IDX_QUERY_ALLOW_PARTIAL = 0, /* answer from what is committed, marked partial (default) */
+    IDX_QUERY_BLOCK,             /* wait for indexing, up to the call's wait limit */
+    IDX_QUERY_REJECT,            /* refuse with a message */
+};
+
+/* Diagnostic verbosity of the config's diagnostics.level (and CPP_ANALYZER_DIAGNOSTIC_LEVEL). */
+enum idx_diag_level {
+    IDX_DIAG_ERROR = 0,
+    IDX_DIAG_WARNING,
+    IDX_DIAG_INFO,
+    IDX_DIAG_DEBUG,
+};
+
+/*
+ * The project configuration: the config file of the plan's project (cpp-analyzer-config.json)
+ * plus its environment variables. Every field has a default, so a project without a config
+ * file gets a usable struct. All strings and arrays are heap-owned; release with
+ * idx_config_release.
+ */
+struct idx_config {
+    char *path;         /* the config file that was read, canonical; NULL when none */
+    char *project_root; /* canonical absolute project root */
+    /* Directory names or root-relative paths that are never scanned or indexed. */
+    char **exclude_directories;
+    size_t n_exclude_directories;
+    /* Directory names or root-relative paths whose files are dependencies (is_project false). */
+    char **dependency_directories;
+    size_t n_dependency_directories;
+    bool include_dependencies; /* index dependency files at all */
+    int max_parse_retries;     /* retries after a worker crash or timeout */
+    enum idx_query_behavior query_behavior;
+    struct {
+        bool enabled;
+        char *path; /* as configured (relative to the root), NULL = search DIR, DIR/build */
+        char **supported_extensions; /* ".cpp", ".cc"... */
+        size_t n_supported_extensions;
+        char **exclude_patterns; /* glob patterns (fnmatch) on root-relative paths */
+        size_t n_exclude_patterns;
+    } compile_commands;
+    struct {
+        enum idx_diag_level level;
+        bool enabled;
+    } diagnostics;
+    unsigned parse_timeout_s; /* per-file worker time limit (default 300) */
+};
+
+/*
+ * Loads the configuration for the project at root (an existing directory). The file is, in
+ * order: explicit_path when not NULL, $CPP_ANALYZER_CONFIG when set, root/cpp-analyzer-config.json
+ * when it exists; none of them means defaults. $CPP_ANALYZER_DIAGNOSTIC_LEVEL overrides
+ * diagnostics.level. An unknown key appends a warning line to warnings (may be NULL) naming the
+ * file and the key; a wrong type, an out-of-range value, or a file that is not a JSON object is
+ * ERR_INVALID with a message naming the file, the key and what was expected. A missing explicit
+ * file is ERR_NOTFOUND. *out is initialized in every case; release it even after a failure.
+ */
+int idx_config_load(struct idx_config *out, const char *root, const char *explicit_path,
+                    struct strbuf *warnings, struct err *err);
+/* The same from a buffer (the fuzz target's entry point); name is used in messages. */
+int idx_config_parse(struct idx_config *out, const char *root, const char *name, const char *data,
+                     size_t len, struct strbuf *warnings, struct err *err);
+void idx_config_release(struct idx_config *cfg);
+
+/* True when the canonical absolute path lies in an excluded directory (or matches a
+ * compile_commands.exclude_patterns glob, relative to the root). */
+bool idx_config_is_excluded(const struct idx_config *cfg, const char *path);
+/* True when the canonical absolute path is a dependency: in a dependency directory, or outside
+ * the project root. */
+bool idx_config_is_dependency(const struct idx_config *cfg, const char *path);
+/* True when the file name ends with one of compile_commands.supported_extensions. */
+bool idx_config_is_source(const struct idx_config *cfg, const char *path);
+
+/* ---- directory scan (no compile database) -------------------------------------------------- */
+
+/* One source found by the scan, with the default arguments the plan's project parses with. */
+struct idx_scan_file {
+    char *file; /* canonical absolute path */
+    char **argv; /* compiler + default flags + file, NULL-terminated, like a ccdb entry */
+    size_t argc;
+};
+
+struct idx_scan {
+    struct idx_scan_file *files; /* sorted by path */
+    size_t n;
+    char **warnings; /* one line per unreadable directory, symlink loop, skipped file... */
+    size_t nwarnings;
+};
+
+/*
+ * Walks cfg->project_root for source files (idx_config_is_source), skipping excluded
+ * directories, hidden directories, and (unless cfg->include_dependencies) dependency
+ * directories; symlinked directories are followed once (a loop is a warning, not a failure).
+ * Each file gets default flags (C++: -x c++ -std=c++17; C: -x c -std=c11; plus -I for the root
+ * and its include/ and src/ directories when they exist). *out is initialized in every case;
+ * release with idx_scan_release. Fails only when the root itself cannot be read.
+ */
+int idx_scan_dir(struct idx_scan *out, const struct idx_config *cfg, struct err *err);
+void idx_scan_release(struct idx_scan *s);
+
 #endif

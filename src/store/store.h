@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../util/util.h"
 
@@ -306,6 +307,45 @@ struct store_file_info {
 int store_file_get(struct store *st, const char *path, struct store_file_info *out,
                    struct err *err);
 void store_file_info_release(struct store_file_info *fi);
+
+/*
+ * Calls fn once per file in the cache, in path order, from one read transaction (a consistent
+ * snapshot). The info is borrowed for the duration of the call. fn returning non-zero stops the
+ * walk and becomes the return value. Errors: ERR_DB.
+ */
+typedef int (*store_file_fn)(void *ctx, const struct store_file_info *fi);
+int store_file_each(struct store *st, store_file_fn fn, void *ctx, struct err *err);
+
+/*
+ * Records that a file's content is unchanged although its mtime or size moved (a touch, a
+ * checkout of identical content): updates mtime_ns and size only. ERR_NOTFOUND when absent.
+ */
+int store_file_touch(struct store *st, const char *path, int64_t mtime_ns, int64_t size,
+                     struct err *err);
+
+/*
+ * Every file that includes path directly or through other files (the reverse include graph,
+ * walked breadth-first, cycle safe), excluding path itself. *out is a heap array of heap
+ * strings (free with idx-style argv free: each string, then the array), *n its length.
+ */
+int store_file_includers(struct store *st, const char *path, char ***out, size_t *n,
+                         struct err *err);
+
+/*
+ * Headers (is_header) that no file includes any more: the paths as a heap array as above.
+ * The indexer deletes them after a refresh.
+ */
+int store_orphan_headers(struct store *st, char ***out, size_t *n, struct err *err);
+
+/*
+ * Writes a normalized, deterministic text dump of the whole index to out: files, symbols (by
+ * qualified name, kind, signature, USR), declarations with extents, references with roles and
+ * contexts, bases, overrides, includes, header claims (without processed_by/time) and parse
+ * errors, each section sorted. Every occurrence of root (a directory prefix, may be NULL) in
+ * paths and USRs is replaced by "<root>". Timestamps and ids never appear, so two caches with
+ * the same content give the same dump. Used by the golden tests.
+ */
+int store_dump(struct store *st, FILE *out, const char *root, struct err *err);
 
 /* ---- search ------------------------------------------------------------------------------- */
 
