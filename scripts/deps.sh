@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libjansson-dev libpcre2-dev
-      libxxhash-dev)
+      libxxhash-dev libclang-19-dev)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(libcmocka-dev clang-format)
 fi
