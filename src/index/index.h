@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/util.h"
 
@@ -170,17 +171,41 @@ enum idx_query_behavior {
 
 /* Diagnostic verbosity of the config's diagnostics.level (and CPP_ANALYZER_DIAGNOSTIC_LEVEL). */
 enum idx_diag_level {
-    IDX_DIAG_ERROR = 0,
+    IDX_DIAG_ERROR = 0, /* also what the plan's "fatal" maps to */
     IDX_DIAG_WARNING,
-    IDX_DIAG_INFO,
+    IDX_DIAG_INFO, /* default */
     IDX_DIAG_DEBUG,
 };
+
+/* The config file the project root may hold, and the largest config file read. */
+#define IDX_CONFIG_FILENAME "cpp-analyzer-config.json"
+#define IDX_CONFIG_MAX_BYTES ((size_t)16 << 20)
 
 /*
  * The project configuration: the config file of the plan's project (cpp-analyzer-config.json)
  * plus its environment variables. Every field has a default, so a project without a config
  * file gets a usable struct. All strings and arrays are heap-owned; release with
- * idx_config_release.
+ * idx_config_release. Defaults are the plan's (its cpp_analyzer_config.py and CONFIGURATION.md):
+ *   exclude_directories     .git .svn .hg node_modules __pycache__ .pytest_cache .vs .vscode
+ *                           .idea CMakeFiles CMakeCache.txt
+ *   dependency_directories  vcpkg_installed third_party ThirdParty external External vendor
+ *                           dependencies packages
+ *   exclude_patterns []  include_dependencies true  max_file_size_mb 10  max_parse_retries 2
+ *   max_workers null (automatic)  query_behavior "allow_partial"
+ *   diagnostics {level "info", enabled true}
+ *   compile_commands {enabled true, path: search (the plan's "compile_commands.json" is the
+ *     first place searched), fallback_to_hardcoded true, exclude_patterns [],
+ *     supported_extensions .cpp .cc .cxx .c++ .h .hpp .hxx .h++}
+ *   parse_timeout_s 300 (ours, not the plan's)
+ * A list given in the file replaces the default list (the plan merges top-level keys with
+ * dict.update), so "exclude_directories": [] excludes nothing.
+ *
+ * Directory entries (exclude_directories, dependency_directories): an entry without '/' is a
+ * directory name matched at any depth below the root ("build" excludes root/build and
+ * root/src/build); an entry with '/' is a path prefix, relative to the root unless it starts
+ * with '/' ("src/gen" excludes root/src/gen and everything below it, not root/src/generated).
+ * "./x", "x/" and "x//y" are normalized. (The plan matches excluded names only directly below
+ * the root; matching at any depth is ours.)
  */
 struct idx_config {
     char *path;         /* the config file that was read, canonical; NULL when none */
@@ -192,44 +217,80 @@ struct idx_config {
     char **dependency_directories;
     size_t n_dependency_directories;
     bool include_dependencies; /* index dependency files at all */
-    int max_parse_retries;     /* retries after a worker crash or timeout */
+    int max_parse_retries;     /* retries after a worker crash or timeout (0..100) */
     enum idx_query_behavior query_behavior;
     struct {
         bool enabled;
         char *path; /* as configured (relative to the root), NULL = search DIR, DIR/build */
-        char **supported_extensions; /* ".cpp", ".cc"... */
+        char **supported_extensions; /* ".cpp", ".cc"... matched case-sensitively */
         size_t n_supported_extensions;
         char **exclude_patterns; /* glob patterns (fnmatch) on root-relative paths */
         size_t n_exclude_patterns;
+        /* Files the compile database does not list are parsed with the scan's default flags;
+         * false: they are not indexed (the plan's compile_commands.fallback_to_hardcoded). */
+        bool fallback_to_hardcoded;
     } compile_commands;
     struct {
         enum idx_diag_level level;
         bool enabled;
     } diagnostics;
-    unsigned parse_timeout_s; /* per-file worker time limit (default 300) */
+    unsigned parse_timeout_s; /* per-file worker time limit (default 300, 1..86400) */
+    /* Top-level "exclude_patterns": globs like compile_commands.exclude_patterns, for every
+     * file (scan or database). */
+    char **exclude_patterns;
+    size_t n_exclude_patterns;
+    /* max_file_size_mb in bytes: larger sources are skipped by the scan (default 10 MiB). */
+    uint64_t max_file_bytes;
+    /* max_workers: worker processes; 0 = automatic (the plan's null, one per CPU). */
+    unsigned max_workers;
 };
 
 /*
- * Loads the configuration for the project at root (an existing directory). The file is, in
- * order: explicit_path when not NULL, $CPP_ANALYZER_CONFIG when set, root/cpp-analyzer-config.json
- * when it exists; none of them means defaults. $CPP_ANALYZER_DIAGNOSTIC_LEVEL overrides
- * diagnostics.level. An unknown key appends a warning line to warnings (may be NULL) naming the
- * file and the key; a wrong type, an out-of-range value, or a file that is not a JSON object is
- * ERR_INVALID with a message naming the file, the key and what was expected. A missing explicit
- * file is ERR_NOTFOUND. *out is initialized in every case; release it even after a failure.
+ * Loads the configuration for the project at root. The file is, in order: explicit_path when
+ * not NULL, $CPP_ANALYZER_CONFIG when set and not empty, root/cpp-analyzer-config.json, then
+ * root/.cpp-analyzer-config.json (the name later versions of the plan's project use) when it
+ * exists; none of them means defaults. A missing explicit file or $CPP_ANALYZER_CONFIG file is
+ * ERR_NOTFOUND (the message names the variable); a file over IDX_CONFIG_MAX_BYTES is ERR_LIMIT.
+ *
+ * root may be NULL when the file says where the project is: the optional "project_root" key
+ * (TOOLS.md's set_project with config_file), relative to the config file's directory. When
+ * both are given, root wins and a differing project_root is a warning. No root at all, or a
+ * project_root that is not a directory, is ERR_INVALID / ERR_NOTFOUND.
+ *
+ * Environment, over the file: $CPP_ANALYZER_DIAGNOSTIC_LEVEL (error|warning|info|debug|fatal)
+ * overrides diagnostics.level, $CPP_ANALYZER_QUERY_BEHAVIOR (allow_partial|block|reject)
+ * overrides query_behavior; both case-insensitive, an invalid value is ERR_INVALID naming
+ * the variable.
+ *
+ * The file must be a JSON object without duplicate keys, valid UTF-8, nested no deeper than
+ * jansson's limit. Keys starting with '_' are comments ("_comment" in the plan's example) and
+ * ignored at any level; keys of the plan's file that cidx does not use (compile_commands.
+ * cache_enabled, cache_expiry_seconds, sanitization_rules_file) are checked for type and
+ * otherwise ignored (debug log). Any other key appends one line to warnings (may be NULL):
+ * "config file 'F': unknown key 'compile_commands.foo' (ignored)". A wrong type, an
+ * out-of-range value or an unknown enum string is ERR_INVALID with a message naming the file,
+ * the key and what was expected. *out is initialized in every case; release it even after a
+ * failure. Reads the environment; otherwise thread-safe.
  */
 int idx_config_load(struct idx_config *out, const char *root, const char *explicit_path,
                     struct strbuf *warnings, struct err *err);
-/* The same from a buffer (the fuzz target's entry point); name is used in messages. */
+/*
+ * The same from a buffer (the fuzz target's entry point), environment overrides included; name
+ * is used in messages and, when it holds a '/', its directory is the base of a relative
+ * project_root (otherwise root is). cfg->path stays NULL.
+ */
 int idx_config_parse(struct idx_config *out, const char *root, const char *name, const char *data,
                      size_t len, struct strbuf *warnings, struct err *err);
+/* Frees everything cfg holds and leaves it zeroed. NULL is fine. */
 void idx_config_release(struct idx_config *cfg);
 
-/* True when the canonical absolute path lies in an excluded directory (or matches a
- * compile_commands.exclude_patterns glob, relative to the root). */
+/* True when the canonical absolute path lies in (or is) an excluded directory, or matches an
+ * exclude_patterns or compile_commands.exclude_patterns glob. Globs are matched with fnmatch
+ * ('*' also matches '/') against the root-relative path and against the file name; for a path
+ * outside the root, against the absolute path and the file name. */
 bool idx_config_is_excluded(const struct idx_config *cfg, const char *path);
-/* True when the canonical absolute path is a dependency: in a dependency directory, or outside
- * the project root. */
+/* True when the canonical absolute path is a dependency: in (or is) a dependency directory, or
+ * outside the project root. */
 bool idx_config_is_dependency(const struct idx_config *cfg, const char *path);
 /* True when the file name ends with one of compile_commands.supported_extensions. */
 bool idx_config_is_source(const struct idx_config *cfg, const char *path);
@@ -238,27 +299,101 @@ bool idx_config_is_source(const struct idx_config *cfg, const char *path);
 
 /* One source found by the scan, with the default arguments the plan's project parses with. */
 struct idx_scan_file {
-    char *file; /* canonical absolute path */
+    char *file;  /* canonical absolute path */
     char **argv; /* compiler + default flags + file, NULL-terminated, like a ccdb entry */
     size_t argc;
 };
 
 struct idx_scan {
-    struct idx_scan_file *files; /* sorted by path */
+    struct idx_scan_file *files; /* sorted by path (strcmp), no duplicates */
     size_t n;
     char **warnings; /* one line per unreadable directory, symlink loop, skipped file... */
     size_t nwarnings;
 };
 
 /*
- * Walks cfg->project_root for source files (idx_config_is_source), skipping excluded
- * directories, hidden directories, and (unless cfg->include_dependencies) dependency
- * directories; symlinked directories are followed once (a loop is a warning, not a failure).
- * Each file gets default flags (C++: -x c++ -std=c++17; C: -x c -std=c11; plus -I for the root
- * and its include/ and src/ directories when they exist). *out is initialized in every case;
- * release with idx_scan_release. Fails only when the root itself cannot be read.
+ * Walks cfg->project_root for source files (idx_config_is_source on the name as found),
+ * skipping hidden directories (name starting with '.'), excluded directories and files
+ * (idx_config_is_excluded on the path as walked and on its canonical path), files larger
+ * than cfg->max_file_bytes (a warning), and, unless cfg->include_dependencies, dependency
+ * directories and files (idx_config_is_dependency, which includes anything a symlink leads
+ * outside the root). Symlinks to files and directories are followed; each directory is read
+ * once (a (device, inode) set), so a symlink loop or a second path to a directory is a
+ * warning, not a failure. An unreadable directory is a warning. Only regular files are kept;
+ * a file reached through several paths appears once, under its canonical path.
+ *
+ * Each file gets the default arguments, argv[0] being the compiler (never run): for ".c"
+ * files "clang -x c -std=c11", for every other extension "clang++ -x c++ -std=c++17"; then
+ * -I<root>, -I<root>/include and -I<root>/src (each only when the directory exists), then the
+ * file. *out is initialized in every case; release with idx_scan_release. Fails (ERR_NOTFOUND,
+ * ERR_IO, ERR_INVALID when not a directory) only when the root itself cannot be read.
+ * Thread-safe on distinct arguments.
  */
 int idx_scan_dir(struct idx_scan *out, const struct idx_config *cfg, struct err *err);
+/* Frees everything s holds and leaves it empty. NULL is fine. */
 void idx_scan_release(struct idx_scan *s);
+
+/* ---- indexing runs ---------------------------------------------------------------------- */
+
+/* Progress of a run, reported through idx_progress_fn (from the indexing thread). */
+struct idx_progress {
+    const char *phase;   /* "planning", "indexing", "finishing", "done" */
+    size_t done, total;  /* translation units finished (parsed or failed) / to parse */
+    size_t failed;       /* of done: could not be parsed (crash, timeout, libclang error) */
+    const char *current; /* the file just finished; borrowed for the call */
+    int64_t symbols, refs; /* records written so far in this run */
+    double elapsed_s;
+};
+typedef void (*idx_progress_fn)(void *ctx, const struct idx_progress *p);
+
+struct idx_options {
+    const char *root;        /* the project directory (DIR of `cidx index DIR`); required */
+    const char *cache_dir;   /* NULL: store_default_cache_dir(root, config file) */
+    const char *config_path; /* NULL: CPP_ANALYZER_CONFIG or root/cpp-analyzer-config.json */
+    const char *ccdb_path;   /* NULL: the config's compile_commands.path, DIR, DIR/build */
+    const char *worker_exe;  /* the cidx binary run as `cidx __worker`; NULL: /proc/self/exe */
+    unsigned jobs;           /* parse workers; 0: one per core */
+    bool full;               /* re-index everything */
+    bool no_wait;            /* fail with ERR_BUSY instead of waiting for another run */
+    unsigned timeout_s;      /* per-file limit; 0: the config's parse_timeout_s */
+    idx_progress_fn progress;
+    void *progress_ctx;
+    volatile int *cancel; /* when it becomes non-zero the run stops after the files in flight */
+};
+
+struct idx_summary {
+    char *cache_dir;       /* where the cache is; heap, release with idx_summary_release */
+    char *ccdb_path;       /* the compile database used, NULL for a directory scan */
+    size_t sources;        /* translation units in the project */
+    size_t parsed;         /* parsed in this run (a retried file counts once) */
+    size_t failed;         /* could not be parsed: crash, timeout, libclang error */
+    size_t with_errors;    /* parsed, with compile errors recorded */
+    size_t unchanged;      /* skipped because nothing they depend on changed */
+    size_t touched;        /* content unchanged but mtime moved: metadata updated only */
+    size_t deleted;        /* files dropped from the cache */
+    size_t headers;        /* headers written (claimed) in this run */
+    size_t alternatives;   /* compile database entries ignored because the file had one before */
+    int64_t symbols, refs; /* records written in this run */
+    double seconds;
+    long parent_rss_kb, worker_rss_kb_max;
+    bool nothing_changed; /* nothing parsed, nothing written */
+    bool cancelled;
+};
+
+/*
+ * Indexes (or refreshes) the project: plans what changed, parses it with worker processes,
+ * writes each file in one transaction, drops deleted files. Holds the cache's indexing lock for
+ * the whole run (another run waits, or gets ERR_BUSY with no_wait, naming the holder).
+ * Files that fail are recorded in parse_errors and do not fail the run. Errors: ERR_INVALID
+ * (bad root or config), ERR_NOTFOUND, ERR_BUSY, and the store's errors. *sum is filled in
+ * any case; release it with idx_summary_release.
+ */
+int idx_run(const struct idx_options *opt, struct idx_summary *sum, struct err *err);
+void idx_summary_release(struct idx_summary *sum);
+
+/* The worker side (`cidx __worker ROOT [CONFIG]`): reads tasks on in_fd, writes records to
+ * out_fd until in_fd closes. Returns the process exit status. Runs libclang; never call it in
+ * a process that must not crash. */
+int idx_worker_main(int in_fd, int out_fd, const char *root, const char *config_path);
 
 #endif
