@@ -146,12 +146,53 @@ static void ccdb_build_index(struct idx_ccdb *db)
     free(keys);
 }
 
+int idx_ccdb_parse(struct idx_ccdb *out, const char *name, const char *base_dir, const char *data,
+                   size_t len, struct err *err)
+{
+    size_t alloc = 0, walloc = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    char *cwd = NULL;
+    int rc = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (len > IDX_CCDB_MAX_BYTES) {
+        rc = err_set(err, ERR_LIMIT, "compile database '%s' is too large: %zu bytes (limit %zu)",
+                     name, len, IDX_CCDB_MAX_BYTES);
+        goto out;
+    }
+    if (len == 0) {
+        rc = err_set(err, ERR_INVALID, "compile database '%s' is empty", name);
+        goto out;
+    }
+    root = json_loadb(data, len, JSON_DECODE_ANY, &jerr);
+    if (!root) {
+        rc = err_set(err, ERR_INVALID, "compile database '%s' is not valid JSON: %s (line %d)",
+                     name, jerr.text, jerr.line);
+        goto out;
+    }
+    if (!json_is_array(root)) {
+        rc = err_set(err, ERR_INVALID,
+                     "compile database '%s' must hold a JSON array of command objects", name);
+        goto out;
+    }
+    if (!base_dir) {
+        cwd = path_real(".");
+        base_dir = cwd ? cwd : "/";
+    }
+    for (size_t i = 0; i < json_array_size(root); i++)
+        ccdb_entry_add(out, &alloc, &walloc, json_array_get(root, i), i, base_dir);
+    ccdb_build_index(out);
+out:
+    json_decref(root);
+    free(cwd);
+    return rc;
+}
+
 int idx_ccdb_load(struct idx_ccdb *out, const char *path, struct err *err)
 {
     char *data = NULL, *real = NULL, *dir = NULL, *slash;
-    size_t len = 0, alloc = 0, walloc = 0;
-    json_t *root = NULL;
-    json_error_t jerr;
+    size_t len = 0;
     int64_t size;
     int rc = 0;
 
@@ -167,22 +208,6 @@ int idx_ccdb_load(struct idx_ccdb *out, const char *path, struct err *err)
         err_wrap(err, "cannot read compile database");
         goto out;
     }
-    if (len == 0) {
-        rc = err_set(err, ERR_INVALID, "compile database '%s' is empty", path);
-        goto out;
-    }
-    root = json_loadb(data, len, JSON_DECODE_ANY, &jerr);
-    if (!root) {
-        rc = err_set(err, ERR_INVALID, "compile database '%s' is not valid JSON: %s (line %d)",
-                     path, jerr.text, jerr.line);
-        goto out;
-    }
-    if (!json_is_array(root)) {
-        rc = err_set(err, ERR_INVALID,
-                     "compile database '%s' must hold a JSON array of command objects", path);
-        goto out;
-    }
-
     /* relative directories are relative to where the database is, wherever we run from */
     real = path_real(path);
     if (!real) {
@@ -191,12 +216,8 @@ int idx_ccdb_load(struct idx_ccdb *out, const char *path, struct err *err)
     }
     slash = strrchr(real, '/');
     dir = slash == real ? xstrdup("/") : xstrndup(real, (size_t)(slash - real));
-
-    for (size_t i = 0; i < json_array_size(root); i++)
-        ccdb_entry_add(out, &alloc, &walloc, json_array_get(root, i), i, dir);
-    ccdb_build_index(out);
+    rc = idx_ccdb_parse(out, path, dir, data, len, err);
 out:
-    json_decref(root);
     free(data);
     free(real);
     free(dir);

@@ -86,6 +86,14 @@ struct idx_ccdb {
  */
 int idx_ccdb_load(struct idx_ccdb *out, const char *path, struct err *err);
 
+/*
+ * The same from a buffer (the fuzz target's entry point): name is used in messages, base_dir
+ * is the directory a relative "directory" is taken from (NULL: the working directory). Same
+ * codes, except that nothing is read.
+ */
+int idx_ccdb_parse(struct idx_ccdb *out, const char *name, const char *base_dir, const char *data,
+                   size_t len, struct err *err);
+
 /* Frees everything db holds and leaves it empty. NULL and an empty db are fine. */
 void idx_ccdb_release(struct idx_ccdb *db);
 
