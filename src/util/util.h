@@ -159,6 +159,22 @@ void time_format_compact(char out[32], double t);
 /* Formats t as UTC "YYYY-MM-DD HH:MM:SS". */
 void time_format_utc(char out[32], double t);
 
+/* ---- string-keyed hash map (open addressing; keys copied, values borrowed) ---------------- */
+
+struct strmap {
+    char **keys;
+    void **vals;
+    size_t cap, n;
+};
+#define STRMAP_INIT {NULL, NULL, 0, 0}
+/* The value stored for key, or NULL (also when the stored value is NULL: use strmap_has). */
+void *strmap_get(const struct strmap *m, const char *key);
+bool strmap_has(const struct strmap *m, const char *key);
+/* Inserts or replaces; returns the stored key (owned by the map). */
+const char *strmap_put(struct strmap *m, const char *key, void *val);
+/* Frees the keys (not the values) and empties the map. */
+void strmap_clear(struct strmap *m);
+
 /* ---- hashing ------------------------------------------------------------------------------ */
 
 uint64_t hash_bytes64(const void *data, size_t len);
@@ -166,6 +182,8 @@ uint64_t hash_bytes64(const void *data, size_t len);
 int64_t hash_key31(const char *s);
 /* XXH3-128 of a file's contents as 32 hex digits. */
 int hash_file_hex(char out[33], const char *path, struct err *err);
+/* XXH3-128 of a buffer, in the same 32-hex-digit form as hash_file_hex. */
+void hash_bytes_hex(char out[33], const void *data, size_t len);
 
 /* ---- files and paths ------------------------------------------------------------------------ */
 

@@ -15,6 +15,12 @@ uint64_t hash_bytes64(const void *data, size_t len)
     return XXH3_64bits(data, len);
 }
 
+void hash_bytes_hex(char out[33], const void *data, size_t len)
+{
+    XXH128_hash_t h = XXH3_128bits(data, len);
+    snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+}
+
 int64_t hash_key31(const char *s)
 {
     return (int64_t)(XXH3_64bits(s, strlen(s)) & 0x7fffffffu);
