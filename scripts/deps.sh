@@ -6,7 +6,8 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libjansson-dev libpcre2-dev
       libxxhash-dev libclang-19-dev)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libcmocka-dev clang-format)
+  # clang and its libFuzzer runtime for scripts/fuzz-smoke.sh
+  pkgs+=(libcmocka-dev clang-format clang-14 libclang-rt-14-dev)
 fi
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then builds with -Werror and runs every test
-# in the debug build and again under ASan + UBSan, then checks formatting. .ci/run calls this.
+# in the debug build and again under ASan + UBSan, runs each libFuzzer target for 15 seconds,
+# then checks formatting. .ci/run calls this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,9 @@ for type in Debug Sanitize; do
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest --output-on-failure -j"$jobs")
 done
+
+echo "== fuzz smoke"
+bash scripts/fuzz-smoke.sh 15
 
 echo "== format check"
 files=$(git ls-files '*.c' '*.h' 2>/dev/null || find src tests bench -name '*.[ch]')
