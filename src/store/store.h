@@ -309,41 +309,53 @@ int store_file_get(struct store *st, const char *path, struct store_file_info *o
 void store_file_info_release(struct store_file_info *fi);
 
 /*
- * Calls fn once per file in the cache, in path order, from one read transaction (a consistent
- * snapshot). The info is borrowed for the duration of the call. fn returning non-zero stops the
- * walk and becomes the return value. Errors: ERR_DB.
+ * Calls fn once per indexed file (the files store_file_get finds; rows known only as include
+ * targets are left out), in path order (bytewise). The rows are read in one read transaction (a
+ * consistent snapshot) before the first call, so fn may use st for anything, writes included
+ * (deleting or touching the file it is shown); the walk goes on over the snapshot. The info is
+ * borrowed for the duration of the call. fn returning non-zero stops the walk and becomes the
+ * return value. Errors: ERR_BUSY, ERR_CORRUPT, ERR_DB.
  */
 typedef int (*store_file_fn)(void *ctx, const struct store_file_info *fi);
 int store_file_each(struct store *st, store_file_fn fn, void *ctx, struct err *err);
 
 /*
  * Records that a file's content is unchanged although its mtime or size moved (a touch, a
- * checkout of identical content): updates mtime_ns and size only. ERR_NOTFOUND when absent.
+ * checkout of identical content): updates mtime_ns and size only; hash, indexed_at and the
+ * file's records stay as they are. In bulk mode it joins the open group transaction, else it
+ * runs in one of its own. Errors: ERR_NOTFOUND (the file is not indexed), ERR_INVALID (no
+ * path), ERR_READONLY, ERR_BUSY, ERR_FULL, ERR_DB.
  */
 int store_file_touch(struct store *st, const char *path, int64_t mtime_ns, int64_t size,
                      struct err *err);
 
 /*
  * Every file that includes path directly or through other files (the reverse include graph,
- * walked breadth-first, cycle safe), excluding path itself. *out is a heap array of heap
- * strings (free with idx-style argv free: each string, then the array), *n its length.
+ * walked breadth-first, cycle safe), excluding path itself: nearest first, level by level, each
+ * level in path order. A path the cache does not know gives an empty list. *out is a
+ * NULL-terminated heap array of *n heap strings, also when empty (free with idx_argv_free, or
+ * each string then the array). One read transaction. Works during a bulk load, where each
+ * level scans the includes table (its index is built at the end). Errors: ERR_INVALID, ERR_DB.
  */
 int store_file_includers(struct store *st, const char *path, char ***out, size_t *n,
                          struct err *err);
 
 /*
- * Headers (is_header) that no file includes any more: the paths as a heap array as above.
- * The indexer deletes them after a refresh.
+ * Headers (is_header) that no file includes any more, in path order: the paths as a heap array
+ * as above. The indexer deletes them after a refresh. Errors: ERR_DB.
  */
 int store_orphan_headers(struct store *st, char ***out, size_t *n, struct err *err);
 
 /*
  * Writes a normalized, deterministic text dump of the whole index to out: files, symbols (by
- * qualified name, kind, signature, USR), declarations with extents, references with roles and
- * contexts, bases, overrides, includes, header claims (without processed_by/time) and parse
- * errors, each section sorted. Every occurrence of root (a directory prefix, may be NULL) in
- * paths and USRs is replaced by "<root>". Timestamps and ids never appear, so two caches with
- * the same content give the same dump. Used by the golden tests.
+ * qualified name, kind, signature, USR; placeholders marked), declarations with extents,
+ * references with roles and contexts, bases, overrides, includes, header claims (without
+ * processed_by/time) and parse errors, one record per line, each section sorted. The line
+ * format is described at the top of store_dump.c. Every occurrence of root (a directory prefix,
+ * may be NULL; trailing slashes are ignored) in paths, USRs, names, signatures, docs and
+ * messages is replaced by "<root>". Timestamps and ids never appear, so two caches with the
+ * same content give the same dump. One read transaction. Used by the golden tests and
+ * `cidx dump`. Errors: ERR_IO (writing out failed), ERR_BUSY, ERR_CORRUPT, ERR_DB.
  */
 int store_dump(struct store *st, FILE *out, const char *root, struct err *err);
 

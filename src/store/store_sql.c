@@ -218,6 +218,93 @@ const char store_drop_fts_triggers_sql[] = "DROP TRIGGER IF EXISTS symbols_fts_a
     "      (substr(path, -length(?5)) = ?5 AND substr(path, -length(?5) - 1, 1) = '/')))"          \
     " AND (?6 IS NULL OR s.scope_id = (SELECT id FROM scopes WHERE qname = ?6))"
 
+/*
+ * The qualified name of the symbol row s in its scope row sc ("ui::Widget::draw", or the bare
+ * name at global scope); NULL when either row is missing. Every statement that shows a
+ * qualified name builds it with this expression, so search and the dump cannot disagree.
+ */
+#define SQL_QNAME(s, sc)                                                                           \
+    "CASE WHEN " sc ".qname = '' THEN " s ".name ELSE " sc ".qname || '::' || " s ".name END"
+/* ... of the symbol s in its scope sc, the aliases most statements use */
+#define SQL_QNAME_S SQL_QNAME("s", "sc")
+
+/*
+ * The dump (store_dump.c). DUMP_NORM replaces every occurrence of ?1 (the root; '' leaves the
+ * text as it is) by "<root>". Every text a statement shows is normalized, and every section is
+ * sorted on normalized columns only, down to a key unique per row, so neither ids nor the
+ * root's spelling can change the order. Kept out of clang-format, which cannot lay out macro
+ * calls between string pieces.
+ */
+#define DUMP_NORM(x) "replace(" x ", ?1, '<root>')"
+
+/* clang-format off */
+static const char dump_files_sql[] =
+    "SELECT " DUMP_NORM("path") " AS p, hash, indexed_at > 0, is_project, is_header,"
+    " symbol_count FROM files ORDER BY p";
+
+static const char dump_symbols_sql[] =
+    "SELECT " DUMP_NORM(SQL_QNAME_S) " AS q, s.kind, " DUMP_NORM("s.usr") " AS u,"
+    " " DUMP_NORM("f.path") ", s.line, s.col, s.loc_is_def, s.is_project,"
+    " " DUMP_NORM("sc.ns") ", s.access, s.attrs, " DUMP_NORM("s.signature") ","
+    " s.template_kind, " DUMP_NORM("s.template_params") ", " DUMP_NORM("s.target") ","
+    " " DUMP_NORM("s.brief") ", " DUMP_NORM("s.doc") ", s.file_id IS NULL"
+    " FROM symbols s LEFT JOIN scopes sc ON sc.id = s.scope_id"
+    " LEFT JOIN files f ON f.id = s.file_id"
+    " ORDER BY q, s.kind, u";
+
+static const char dump_decls_sql[] =
+    "SELECT " DUMP_NORM("f.path") " AS p, d.line, d.col, d.end_line, d.end_col,"
+    " d.ext_line, d.ext_col, d.is_def, " DUMP_NORM(SQL_QNAME_S) " AS q,"
+    " " DUMP_NORM("s.usr") " AS u"
+    " FROM decls d LEFT JOIN files f ON f.id = d.file_id"
+    " LEFT JOIN symbols s ON s.id = d.symbol_id LEFT JOIN scopes sc ON sc.id = s.scope_id"
+    " ORDER BY p, d.line, d.col, q, u";
+
+static const char dump_refs_sql[] =
+    "SELECT " DUMP_NORM("f.path") " AS p, r.line, r.col, " DUMP_NORM(SQL_QNAME_S) " AS q,"
+    " " DUMP_NORM("s.usr") " AS u, r.roles, " DUMP_NORM(SQL_QNAME("c", "cs")) ","
+    " " DUMP_NORM("c.usr")
+    " FROM refs r LEFT JOIN files f ON f.id = r.file_id"
+    " LEFT JOIN symbols s ON s.id = r.symbol_id LEFT JOIN scopes sc ON sc.id = s.scope_id"
+    " LEFT JOIN symbols c ON c.id = r.context_id LEFT JOIN scopes cs ON cs.id = c.scope_id"
+    " ORDER BY p, r.line, r.col, q, u";
+
+static const char dump_bases_sql[] =
+    "SELECT " DUMP_NORM(SQL_QNAME("d", "ds")) " AS dq, " DUMP_NORM("d.usr") " AS du,"
+    " " DUMP_NORM(SQL_QNAME("b", "bs")) " AS bq, " DUMP_NORM("b.usr") " AS bu,"
+    " e.access, e.is_virtual, " DUMP_NORM("f.path") " AS p, e.line, e.col"
+    " FROM bases e LEFT JOIN files f ON f.id = e.file_id"
+    " LEFT JOIN symbols d ON d.id = e.derived_id LEFT JOIN scopes ds ON ds.id = d.scope_id"
+    " LEFT JOIN symbols b ON b.id = e.base_id LEFT JOIN scopes bs ON bs.id = b.scope_id"
+    " ORDER BY dq, du, bq, bu, p, e.line, e.col";
+
+static const char dump_overrides_sql[] =
+    "SELECT " DUMP_NORM(SQL_QNAME("m", "ms")) " AS mq, " DUMP_NORM("m.usr") " AS mu,"
+    " " DUMP_NORM(SQL_QNAME("o", "os")) " AS oq, " DUMP_NORM("o.usr") " AS ou,"
+    " " DUMP_NORM("f.path") " AS p"
+    " FROM overrides e LEFT JOIN files f ON f.id = e.file_id"
+    " LEFT JOIN symbols m ON m.id = e.symbol_id LEFT JOIN scopes ms ON ms.id = m.scope_id"
+    " LEFT JOIN symbols o ON o.id = e.overridden_id LEFT JOIN scopes os ON os.id = o.scope_id"
+    " ORDER BY mq, mu, oq, ou, p";
+
+static const char dump_includes_sql[] =
+    "SELECT " DUMP_NORM("f.path") " AS p, i.line, " DUMP_NORM("g.path") " AS ip"
+    " FROM includes i LEFT JOIN files f ON f.id = i.file_id"
+    " LEFT JOIN files g ON g.id = i.included_id"
+    " ORDER BY p, i.line, ip";
+
+static const char dump_headers_sql[] =
+    "SELECT " DUMP_NORM("f.path") " AS p, h.file_hash"
+    " FROM header_tracker h LEFT JOIN files f ON f.id = h.file_id"
+    " ORDER BY p, h.file_hash";
+
+static const char dump_errors_sql[] =
+    "SELECT " DUMP_NORM("f.path") " AS p, e.error_type,"
+    " " DUMP_NORM("e.error_message") " AS m, e.retry_count"
+    " FROM parse_errors e LEFT JOIN files f ON f.id = e.file_id"
+    " ORDER BY p, e.error_type, m, e.retry_count";
+/* clang-format on */
+
 /* STORE_INSERT_MANY (32) rows of 6 and of 9 parameters */
 #define ROW6 "(?,?,?,?,?,?)"
 #define ROW6X4 ROW6 "," ROW6 "," ROW6 "," ROW6
@@ -360,8 +447,7 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
                               " s.name = ?2 COLLATE NOCASE" SEARCH_FILTERS,
     /* Rows of a page in one statement each: ?1 is a JSON array of ids, j.key their position. */
     [STMT_SEARCH_ROW] =
-        "SELECT j.key, s.id, s.usr, s.name,"
-        " CASE WHEN sc.qname = '' THEN s.name ELSE sc.qname || '::' || s.name END,"
+        "SELECT j.key, s.id, s.usr, s.name, " SQL_QNAME_S ","
         " s.signature, sc.ns, sc.qname, s.kind, s.access, s.template_kind, s.attrs,"
         " s.is_project, f.path, s.line, s.col, s.brief, s.doc, s.template_params, s.loc_is_def"
         " FROM json_each(?1) j JOIN symbols s ON s.id = j.value"
@@ -374,4 +460,26 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
         "INSERT INTO query_stats(kind, count, total_ns, max_ns, hist) VALUES (?1, ?2, ?3, ?4, ?5)"
         " ON CONFLICT(kind) DO UPDATE SET count = excluded.count, total_ns = excluded.total_ns,"
         " max_ns = excluded.max_ns, hist = excluded.hist",
+    /* File records (store_files.c): only indexed files, as store_file_get sees them. */
+    [STMT_FILE_EACH] = "SELECT path, hash, args_hash, mtime_ns, size, indexed_at, symbol_count,"
+                       " is_project, is_header FROM files WHERE indexed_at > 0 ORDER BY path",
+    [STMT_FILE_TOUCH] =
+        "UPDATE files SET mtime_ns = ?2, size = ?3 WHERE path = ?1 AND indexed_at > 0",
+    /* One level of the reverse include graph: the includers of a JSON array of file ids. The IN
+       list is a lookup table of its own, so without includes_included (bulk mode) a level is one
+       scan of includes rather than one per id. */
+    [STMT_FILE_INCLUDERS] = "SELECT DISTINCT f.id, f.path FROM includes i JOIN files f ON f.id ="
+                            " i.file_id WHERE i.included_id IN (SELECT value FROM json_each(?1))"
+                            " ORDER BY f.path",
+    [STMT_ORPHAN_HEADERS] = "SELECT path FROM files WHERE is_header = 1 AND id NOT IN"
+                            " (SELECT included_id FROM includes) ORDER BY path",
+    [STMT_DUMP_FILES] = dump_files_sql,
+    [STMT_DUMP_SYMBOLS] = dump_symbols_sql,
+    [STMT_DUMP_DECLS] = dump_decls_sql,
+    [STMT_DUMP_REFS] = dump_refs_sql,
+    [STMT_DUMP_BASES] = dump_bases_sql,
+    [STMT_DUMP_OVERRIDES] = dump_overrides_sql,
+    [STMT_DUMP_INCLUDES] = dump_includes_sql,
+    [STMT_DUMP_HEADERS] = dump_headers_sql,
+    [STMT_DUMP_ERRORS] = dump_errors_sql,
 };
