@@ -30,8 +30,10 @@ static const char *const config_default_deps[] = {
     "External",        "vendor",      "dependencies", "packages",
 };
 
+/* The plan's project lists C++ extensions only; cidx indexes C as well, so ".c" is a default
+ * too (a config file that lists its own extensions replaces the whole list). */
 static const char *const config_default_exts[] = {
-    ".cpp", ".cc", ".cxx", ".c++", ".h", ".hpp", ".hxx", ".h++",
+    ".cpp", ".cc", ".cxx", ".c++", ".c", ".h", ".hpp", ".hxx", ".h++",
 };
 
 static const char *const config_query_names[] = {

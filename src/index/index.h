@@ -203,7 +203,8 @@ enum idx_diag_level {
  *   diagnostics {level "info", enabled true}
  *   compile_commands {enabled true, path: search (the plan's "compile_commands.json" is the
  *     first place searched), fallback_to_hardcoded true, exclude_patterns [],
- *     supported_extensions .cpp .cc .cxx .c++ .h .hpp .hxx .h++}
+ *     supported_extensions .cpp .cc .cxx .c++ .c .h .hpp .hxx .h++: the plan's, plus .c,
+ *     since cidx indexes C too}
  *   parse_timeout_s 300 (ours, not the plan's)
  * A list given in the file replaces the default list (the plan merges top-level keys with
  * dict.update), so "exclude_directories": [] excludes nothing.
@@ -359,7 +360,7 @@ struct idx_options {
     const char *cache_dir;   /* NULL: store_default_cache_dir(root, config file) */
     const char *config_path; /* NULL: CPP_ANALYZER_CONFIG or root/cpp-analyzer-config.json */
     const char *ccdb_path;   /* NULL: the config's compile_commands.path, DIR, DIR/build */
-    const char *worker_exe;  /* the cidx binary run as `cidx __worker`; NULL: /proc/self/exe */
+    const char *worker_exe;  /* NULL: $CIDX_WORKER, cidx-worker beside cidx, or on PATH */
     unsigned jobs;           /* parse workers; 0: one per core */
     bool full;               /* re-index everything */
     bool no_wait;            /* fail with ERR_BUSY instead of waiting for another run */
@@ -399,9 +400,9 @@ struct idx_summary {
 int idx_run(const struct idx_options *opt, struct idx_summary *sum, struct err *err);
 void idx_summary_release(struct idx_summary *sum);
 
-/* The worker side (`cidx __worker ROOT [CONFIG]`): reads tasks on in_fd, writes records to
- * out_fd until in_fd closes. Returns the process exit status. Runs libclang; never call it in
- * a process that must not crash. */
+/* The worker side (the cidx-worker executable, src/worker): reads tasks on in_fd, writes
+ * records to out_fd until in_fd closes. Returns the process exit status. Runs libclang; it is
+ * linked only into cidx-worker, never into a process that must not crash. */
 int idx_worker_main(int in_fd, int out_fd, const char *root, const char *config_path);
 
 #endif
