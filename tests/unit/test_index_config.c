@@ -109,9 +109,10 @@ static void test_defaults_without_file(void **state)
     assert_int_equal(cfg.query_behavior, IDX_QUERY_ALLOW_PARTIAL);
     assert_true(cfg.compile_commands.enabled);
     assert_null(cfg.compile_commands.path);
-    assert_list(
-        cfg.compile_commands.supported_extensions, cfg.compile_commands.n_supported_extensions,
-        (const char *const[]){".cpp", ".cc", ".cxx", ".c++", ".h", ".hpp", ".hxx", ".h++", NULL});
+    assert_list(cfg.compile_commands.supported_extensions,
+                cfg.compile_commands.n_supported_extensions,
+                (const char *const[]){".cpp", ".cc", ".cxx", ".c++", ".c", ".h", ".hpp", ".hxx",
+                                      ".h++", NULL});
     assert_list(cfg.compile_commands.exclude_patterns, cfg.compile_commands.n_exclude_patterns,
                 (const char *const[]){NULL});
     assert_true(cfg.compile_commands.fallback_to_hardcoded);

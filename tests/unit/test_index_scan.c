@@ -140,21 +140,22 @@ static void test_scan_arguments(void **state)
     touch(f.root, "src/z.CPP"); /* case matters */
     load_cfg(&cfg, f.root, "{}");
 
-    /* the plan's extensions: .c is not among them */
-    scan_expect(
-        &s, &cfg, f.root,
-        (const char *const[]){"include/api.h", "include/api.hpp", "main.cpp", "src/util.cc", NULL});
+    /* the plan's C++ extensions and .c */
+    scan_expect(&s, &cfg, f.root,
+                (const char *const[]){"include/api.h", "include/api.hpp", "main.cpp", "src/lib.c",
+                                      "src/util.cc", NULL});
     assert_int_equal(s.nwarnings, 0);
     inc_root = xasprintf("-I%s", f.root);
     inc_include = xasprintf("-I%s/include", f.root);
     inc_src = xasprintf("-I%s/src", f.root);
     for (size_t i = 0; i < s.n; i++) {
         const struct idx_scan_file *sf = &s.files[i];
+        bool c = str_ends_with(sf->file, ".c");
         assert_int_equal(sf->argc, 8);
-        assert_string_equal(sf->argv[0], "clang++");
+        assert_string_equal(sf->argv[0], c ? "clang" : "clang++");
         assert_string_equal(sf->argv[1], "-x");
-        assert_string_equal(sf->argv[2], "c++");
-        assert_string_equal(sf->argv[3], "-std=c++17");
+        assert_string_equal(sf->argv[2], c ? "c" : "c++");
+        assert_string_equal(sf->argv[3], c ? "-std=c11" : "-std=c++17");
         assert_string_equal(sf->argv[4], inc_root);
         assert_string_equal(sf->argv[5], inc_include);
         assert_string_equal(sf->argv[6], inc_src);
@@ -164,12 +165,9 @@ static void test_scan_arguments(void **state)
     idx_scan_release(&s);
     idx_config_release(&cfg);
 
-    /* C files when configured */
-    load_cfg(&cfg, f.root, "{\"compile_commands\": {\"supported_extensions\": [\".c\"]}}");
-    scan_expect(&s, &cfg, f.root, (const char *const[]){"src/lib.c", NULL});
-    assert_string_equal(s.files[0].argv[0], "clang");
-    assert_string_equal(s.files[0].argv[2], "c");
-    assert_string_equal(s.files[0].argv[3], "-std=c11");
+    /* a list of the project's own replaces the defaults */
+    load_cfg(&cfg, f.root, "{\"compile_commands\": {\"supported_extensions\": [\".hpp\"]}}");
+    scan_expect(&s, &cfg, f.root, (const char *const[]){"include/api.hpp", NULL});
     idx_scan_release(&s);
     idx_config_release(&cfg);
     free(inc_root);
