@@ -56,8 +56,8 @@ struct cli_command {
     int (*run)(const struct cli_command *cmd, struct cli_args *args);
 };
 
-extern const struct cli_command cmd_stats, cmd_doctor, cmd_maintain, cmd_restore, cmd_search,
-    cmd_dump;
+extern const struct cli_command cmd_index, cmd_stats, cmd_doctor, cmd_maintain, cmd_restore,
+    cmd_search, cmd_dump;
 
 /* The table of every subcommand (main.c). */
 extern const struct cli_command *const cli_commands[];

@@ -11,7 +11,7 @@
 #include "cli.h"
 
 const struct cli_command *const cli_commands[] = {
-    &cmd_search, &cmd_stats, &cmd_doctor, &cmd_maintain, &cmd_restore, &cmd_dump,
+    &cmd_index, &cmd_search, &cmd_stats, &cmd_doctor, &cmd_maintain, &cmd_restore, &cmd_dump,
 };
 const int cli_ncommands = (int)ARRAY_SIZE(cli_commands);
 
