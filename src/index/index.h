@@ -346,10 +346,10 @@ void idx_scan_release(struct idx_scan *s);
 
 /* Progress of a run, reported through idx_progress_fn (from the indexing thread). */
 struct idx_progress {
-    const char *phase;   /* "planning", "indexing", "finishing", "done" */
-    size_t done, total;  /* translation units finished (parsed or failed) / to parse */
-    size_t failed;       /* of done: could not be parsed (crash, timeout, libclang error) */
-    const char *current; /* the file just finished; borrowed for the call */
+    const char *phase;     /* "planning", "indexing", "finishing", "done" */
+    size_t done, total;    /* translation units finished (parsed or failed) / to parse */
+    size_t failed;         /* of done: could not be parsed (crash, timeout, libclang error) */
+    const char *current;   /* the file just finished; borrowed for the call */
     int64_t symbols, refs; /* records written so far in this run */
     double elapsed_s;
 };

@@ -166,7 +166,10 @@ struct strmap {
     void **vals;
     size_t cap, n;
 };
-#define STRMAP_INIT {NULL, NULL, 0, 0}
+#define STRMAP_INIT                                                                                \
+    {                                                                                              \
+        NULL, NULL, 0, 0                                                                           \
+    }
 /* The value stored for key, or NULL (also when the stored value is NULL: use strmap_has). */
 void *strmap_get(const struct strmap *m, const char *key);
 bool strmap_has(const struct strmap *m, const char *key);

@@ -78,6 +78,7 @@ struct worker {
 
     /* task */
     unsigned flags;
+    bool cpp; /* the unit is C++ (access specifiers mean something) */
     CXFile main_file;
     struct filemap files;
     int next_no;
@@ -442,6 +443,8 @@ static char *clean_comment(const char *raw)
             s += 2;
         else if (s < e && *s == '*' && !(e - s >= 2 && s[1] == '/'))
             s += 1;
+        if (s < e && *s == '<' && s > p && (s[-1] == '/' || s[-1] == '!' || s[-1] == '*'))
+            s++; /* a trailing member comment: triple-slash or //! or slash-star-star, then < */
         if (e - s >= 2 && e[-1] == '/' && e[-2] == '*')
             e -= 2;
         while (s < e && (*s == ' ' || *s == '\t'))
@@ -916,10 +919,7 @@ static void put_symbol(struct worker *w, struct wfile *wf, const char *usr, cons
     wire_str(&w->out, doc);
     wire_str(&w->out, tparams);
     wire_str(&w->out, target);
-    wire_u32(&w->out,
-             pk == CXCursor_TranslationUnit || clang_getCursorLanguage(c) != CXLanguage_CPlusPlus
-                 ? STORE_ACCESS_NONE
-                 : access_of(c));
+    wire_u32(&w->out, pk == CXCursor_TranslationUnit || !w->cpp ? STORE_ACCESS_NONE : access_of(c));
     wire_u32(&w->out, tk);
     wire_u32(&w->out, attrs);
     wire_u32(&w->out, is_def);
@@ -1407,6 +1407,29 @@ static void done(struct worker *w, uint32_t task, uint32_t status, const char *m
     flush_out(w);
 }
 
+/* Whether a unit is C++: "-x c++"/"-x c" (last one wins), else the driver name ("clang++",
+ * "g++"), else the extension (".c" is C, everything else C++). */
+static bool is_cpp_unit(const char *file, const char **argv, uint32_t argc)
+{
+    int lang = -1;
+    uint32_t i;
+    const char *dot = strrchr(file, '.');
+    for (i = 1; i < argc; i++) {
+        const char *x = NULL;
+        if (!strcmp(argv[i], "-x") && i + 1 < argc)
+            x = argv[++i];
+        else if (!strncmp(argv[i], "-x", 2) && argv[i][2])
+            x = argv[i] + 2;
+        if (x)
+            lang = !strncmp(x, "c++", 3) ? 1 : !strcmp(x, "c") || !strcmp(x, "c-header") ? 0 : lang;
+    }
+    if (lang >= 0)
+        return lang == 1;
+    if (argc > 0 && strstr(argv[0], "++"))
+        return true;
+    return !(dot && !strcmp(dot, ".c"));
+}
+
 static void run_task(struct worker *w, struct wire_reader *r)
 {
     uint32_t task = wire_get_u32(r);
@@ -1436,6 +1459,7 @@ static void run_task(struct worker *w, struct wire_reader *r)
         if (!argv[i])
             argv[i] = "";
     w->flags = flags;
+    w->cpp = is_cpp_unit(file, argv, argc);
     w->main_file = NULL;
     w->next_no = 0;
     w->incs_n = 0;
