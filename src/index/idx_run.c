@@ -297,6 +297,12 @@ static int load_sources(struct run *r, struct err *err)
             if (r->have_cfg && !r->cfg.include_dependencies &&
                 idx_config_is_dependency(&r->cfg, e->file))
                 continue;
+            if (r->have_cfg && r->cfg.max_file_bytes &&
+                fs_file_size(e->file) > (int64_t)r->cfg.max_file_bytes) {
+                log_msg(LOG_WARN, "%s: skipped: larger than max_file_size_mb (%llu MiB)", e->file,
+                        (unsigned long long)(r->cfg.max_file_bytes >> 20));
+                continue;
+            }
             add_task(r, e->file, e->directory, e->argv, e->argc, &alloc);
         }
         idx_ccdb_release(&db);
@@ -1011,6 +1017,8 @@ static int run_workers(struct run *r, struct err *err)
             queue_push(r, i);
     if (r->qtail == 0)
         return 0;
+    if (!jobs)
+        jobs = r->cfg.max_workers;
     if (!jobs) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         jobs = n > 0 ? (unsigned)n : 1;
