@@ -32,7 +32,7 @@
 
 #include "index/idx_int.h"
 #include "index/idx_wire.h"
-#include "store/store.h" /* the record enums only (kinds, roles, attrs); no store calls here */
+#include "store/store_records.h" /* kinds, roles, attributes; the worker never opens a store */
 
 /* ---- per-file state within one translation unit ---- */
 
