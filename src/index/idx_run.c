@@ -619,13 +619,12 @@ static int decode(struct tu_records *t, const struct strbuf *pending)
             const char *path = wire_get_str(&rd);
             uint32_t line = wire_get_u32(&rd), col = wire_get_u32(&rd);
             const char *msg = wire_get_str(&rd);
-            (void)sev;
             if (rd.bad)
                 return -1;
             if (t->diags.len)
                 strbuf_addch(&t->diags, '\n');
-            strbuf_addf(&t->diags, "%s:%u:%u: %s", path ? path : "<unknown>", line, col,
-                        msg ? msg : "");
+            strbuf_addf(&t->diags, "%s:%u:%u: %s: %s", path ? path : "<unknown>", line, col,
+                        sev >= 2 ? "fatal error" : "error", msg ? msg : "");
             t->ndiags++;
             continue;
         }

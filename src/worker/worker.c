@@ -861,9 +861,18 @@ static void put_symbol(struct worker *w, struct wfile *wf, const char *usr, cons
                 printed = t;
             }
         }
-        if (is_function_kind(kind) || kind == STORE_KIND_TYPEDEF || kind == STORE_KIND_TYPE_ALIAS ||
-            kind == STORE_KIND_VARIABLE || kind == STORE_KIND_FIELD ||
-            kind == STORE_KIND_ENUM_CONSTANT || kind == STORE_KIND_CONCEPT)
+        if (kind == STORE_KIND_ENUM_CONSTANT) {
+            /* "RED = 0" even when the value is implicit */
+            CXType et = clang_getEnumDeclIntegerType(clang_getCursorSemanticParent(c));
+            bool is_unsigned = et.kind == CXType_UInt || et.kind == CXType_ULong ||
+                               et.kind == CXType_ULongLong || et.kind == CXType_UShort ||
+                               et.kind == CXType_UChar || et.kind == CXType_Bool;
+            sig = is_unsigned
+                      ? xasprintf("%s = %llu", name, clang_getEnumConstantDeclUnsignedValue(c))
+                      : xasprintf("%s = %lld", name, clang_getEnumConstantDeclValue(c));
+        } else if (is_function_kind(kind) || kind == STORE_KIND_TYPEDEF ||
+                   kind == STORE_KIND_TYPE_ALIAS || kind == STORE_KIND_VARIABLE ||
+                   kind == STORE_KIND_FIELD || kind == STORE_KIND_CONCEPT)
             sig = xstrdup(printed);
         else if (kind == STORE_KIND_NAMESPACE)
             sig =
@@ -1121,15 +1130,33 @@ static void cb_decl(CXClientData client, const CXIdxDeclInfo *info)
     maybe_flush(w);
 }
 
-/* The caller a reference belongs to: the container, with lambdas folded into the function that
- * holds them. NULL for a file-level use. */
-static char *context_usr(const CXIdxContainerInfo *ci)
+static bool is_function_cursor(enum CXCursorKind k)
+{
+    return k == CXCursor_FunctionDecl || k == CXCursor_CXXMethod || k == CXCursor_Constructor ||
+           k == CXCursor_Destructor || k == CXCursor_ConversionFunction ||
+           k == CXCursor_FunctionTemplate;
+}
+
+/* The caller a reference belongs to: the function whose body holds it (lambdas folded into the
+ * function that holds them); for a use outside any body (a parameter type, a member
+ * initializer, a global's initializer) the function or variable being declared. NULL for a
+ * file-level use. */
+static char *context_usr(const CXIdxContainerInfo *ci, const CXIdxEntityInfo *parent)
 {
     CXCursor c;
     int depth = 0;
     if (!ci)
         return NULL;
     c = ci->cursor;
+    {
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if ((k == CXCursor_TranslationUnit || k == CXCursor_Namespace || is_record_kind(k) ||
+             k == CXCursor_UnexposedDecl) &&
+            parent && parent->USR && *parent->USR &&
+            (is_function_cursor(clang_getCursorKind(parent->cursor)) ||
+             parent->kind == CXIdxEntity_Variable))
+            return xstrdup(parent->USR);
+    }
     while (depth++ < 16) {
         enum CXCursorKind k = clang_getCursorKind(c);
         if (k == CXCursor_CXXMethod) {
@@ -1198,13 +1225,25 @@ static void cb_ref(CXClientData client, const CXIdxEntityRefInfo *info)
     }
     if ((roles & STORE_ROLE_CALL) && clang_getCursorKind(info->cursor) == CXCursor_MemberRefExpr)
         roles |= STORE_ROLE_MEMBER;
+    if ((roles & STORE_ROLE_CALL) && (e->kind == CXIdxEntity_CXXInstanceMethod ||
+                                      e->kind == CXIdxEntity_CXXConversionFunction)) {
+        /* operator calls (a == b, f(x) on a functor) arrive as plain DeclRefExprs */
+        roles |= STORE_ROLE_MEMBER;
+        if (clang_getCursorKind(info->cursor) == CXCursor_DeclRefExpr && e->cursor.kind &&
+            clang_CXXMethod_isVirtual(e->cursor))
+            roles |= STORE_ROLE_VIRTUAL;
+    }
+    if (!roles && kind == STORE_KIND_ENUM_CONSTANT)
+        roles |= STORE_ROLE_READ;
+    if (!roles && is_function_kind(kind) && !(info->role & CXSymbolRole_Call))
+        roles |= STORE_ROLE_ADDRESS; /* a function named without a call: its address is taken */
     if ((roles & STORE_ROLE_CALL) && kind == STORE_KIND_METHOD &&
         clang_getCursorKind(info->cursor) == CXCursor_CallExpr)
         roles |= STORE_ROLE_MEMBER;
     if ((info->kind == CXIdxEntityRef_Implicit || (info->role & CXSymbolRole_Implicit)) &&
         !(roles & STORE_ROLE_CALL))
         return;
-    ctx = context_usr(info->container);
+    ctx = context_usr(info->container, info->parentEntity);
     start = wire_begin(&w->out, WIRE_REF);
     wire_u32(&w->out, (uint32_t)wf->no);
     wire_str(&w->out, e->USR);
