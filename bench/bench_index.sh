@@ -173,7 +173,8 @@ emit '| kernel | %s |\n' "$(uname -sr)"
 emit '| compiler | %s |\n' "$("$clangxx" --version 2>/dev/null | head -1 || echo "no $clangxx")"
 emit '| cidx | %s, %s |\n' "$rev" "$([ $have_cidx -eq 1 ] && echo "$cidx" || echo "\`cidx index\` not available: its rows are pending")"
 emit '| jobs | %s workers / xargs -P %s |\n' "$jobs" "$jobs"
-emit '| runs | %s per measurement: median, min, max |\n\n' "$reps"
+emit '| runs | %s per measurement: median, min, max |\n' "$reps"
+emit '| load average at start | %s (1, 5, 15 min; other work on the host shows here) |\n\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- one dataset -------------------------------------------------------------------------------
 
@@ -394,6 +395,8 @@ emit '| dataset | TUs | parse floor s | %s -fsyntax-only s | clang / floor | cla
 emit '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n'
 for line in "${summary[@]}"; do emit '%s\n' "$line"; done
 emit '\n'
+
+emit 'Load average at the end: %s.\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ -n "$out" ]; then
     cp "$report" "$out"
