@@ -712,6 +712,15 @@ static int decode(struct tu_records *t, const struct strbuf *pending)
                 return -1;
             break;
         }
+        case WIRE_DOC: {
+            uint32_t idx = wire_get_u32(&rd);
+            const char *brief = wire_get_str(&rd), *doc = wire_get_str(&rd);
+            if (rd.bad || idx >= f->nsyms)
+                return -1;
+            f->syms[idx].brief = brief;
+            f->syms[idx].doc = doc;
+            break;
+        }
         case WIRE_INC: {
             uint32_t line = wire_get_u32(&rd), to = wire_get_u32(&rd);
             ALLOC_GROW(f->incs, f->nincs + 1, f->aincs);

@@ -36,6 +36,7 @@ enum wire_type {
     WIRE_OVR = 'O',
     WIRE_INC = 'I',  /* u32 file no, u32 line, u32 included file no */
     WIRE_DIAG = 'G', /* u32 severity, str path, u32 line, u32 col, str message */
+    WIRE_DOC = 'C',  /* u32 file no, u32 symbol index in that file, str brief, str doc */
     WIRE_DONE = 'D', /* u32 task id, u32 status, str message, u64 parse_us, u64 maxrss_kb */
 };
 

@@ -43,8 +43,9 @@ enum wfile_state {
 };
 
 struct wfile {
-    CXFile file; /* key */
-    int no;      /* number in this task's FILE records; -1 for WF_DROP */
+    CXFile file;    /* key */
+    int no;         /* number in this task's FILE records; -1 for WF_DROP */
+    uint32_t nsyms; /* SYM records sent for this file */
     enum wfile_state state;
     bool system;
     char *path; /* canonical */
@@ -68,6 +69,15 @@ struct pending_inc {
     unsigned line;
 };
 
+/* A symbol record whose doc comment is looked up after indexing: libclang caches comment
+ * lookups, and asking while the unit is still being parsed loses the comment of a definition
+ * that follows an undocumented forward declaration. */
+struct pending_doc {
+    CXCursor cursor;
+    int file_no;
+    uint32_t sym_index; /* the symbol's position among its file's SYM records */
+};
+
 struct worker {
     CXIndex index;
     CXIndexAction action;
@@ -86,6 +96,9 @@ struct worker {
     size_t q_cap, q_n;
     struct pending_inc *incs;
     size_t incs_n, incs_alloc;
+    struct pending_doc *docs;
+    size_t docs_n, docs_alloc;
+    struct strmap ctor_names; /* "file:line:col" of constructor and destructor names */
     CXPrintingPolicy policy;
     struct strbuf out;
     int out_fd;
@@ -449,6 +462,8 @@ static char *clean_comment(const char *raw)
             e -= 2;
         while (s < e && (*s == ' ' || *s == '\t'))
             s++;
+        if (e - s >= 7 && (!strncmp(s, "@brief ", 7) || !strncmp(s, "\\brief ", 7)))
+            s += 7; /* the brief is stored on its own; the tag is noise in the full text */
         while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '*'))
             e--;
         if (sb.len || e > s) {
@@ -846,12 +861,23 @@ static void put_symbol(struct worker *w, struct wfile *wf, const char *usr, cons
         sig = text ? xasprintf("#define %s", text) : xasprintf("#define %s", name);
         free(text);
     } else {
+        CXCursor pc = c;
         ensure_policy(w, c);
-        printed = cx_dup(clang_getCursorPrettyPrinted(c, w->policy));
+        if (kind != STORE_KIND_FUNCTION && kind != STORE_KIND_NAMESPACE &&
+            scope_kind != STORE_KIND_NAMESPACE && scope_kind != STORE_KIND_UNKNOWN) {
+            /* an out-of-line member definition prints without virtual, static, override:
+             * print the declaration in the class instead */
+            CXCursor canon = clang_getCanonicalCursor(c);
+            if (!clang_equalCursors(canon, c) &&
+                !clang_equalCursors(clang_getCursorLexicalParent(c), parent))
+                pc = canon;
+        }
+        printed = cx_dup(clang_getCursorPrettyPrinted(pc, w->policy));
         squeeze(printed);
         trim_body(printed);
         tparams = template_params_of(printed);
-        if (!tparams && e && (e->templateKind == CXIdxEntity_Template)) {
+        if (!tparams && e &&
+            (e->templateKind == CXIdxEntity_Template || kind == STORE_KIND_TYPE_ALIAS)) {
             /* the indexer hands out the templated declaration, which prints without its
              * parameter list: take it from the source, just before the declaration */
             tparams = template_params_before(tu, clang_getRangeStart(ext));
@@ -859,6 +885,8 @@ static void put_symbol(struct worker *w, struct wfile *wf, const char *usr, cons
                 char *t = xasprintf("template %s %s", tparams, printed);
                 free(printed);
                 printed = t;
+                if (kind == STORE_KIND_TYPE_ALIAS)
+                    tk = STORE_TEMPLATE_PRIMARY; /* an alias template */
             }
         }
         if (kind == STORE_KIND_ENUM_CONSTANT) {
@@ -881,17 +909,16 @@ static void put_symbol(struct worker *w, struct wfile *wf, const char *usr, cons
         else
             sig = record_signature(printed, name, qname);
         attrs = attrs_of(c, kind, e, printed);
-        brief = nonempty_or_null(cx_dup(clang_Cursor_getBriefCommentText(c)));
-        {
-            char *raw = cx_dup(clang_Cursor_getRawCommentText(c));
-            doc = *raw ? clean_comment(raw) : NULL;
-            free(raw);
-        }
+        ALLOC_GROW(w->docs, w->docs_n + 1, w->docs_alloc);
+        w->docs[w->docs_n].cursor = c;
+        w->docs[w->docs_n].file_no = wf->no;
+        w->docs[w->docs_n].sym_index = wf->nsyms;
+        w->docs_n++;
         if (kind == STORE_KIND_TYPEDEF || kind == STORE_KIND_TYPE_ALIAS)
             target = nonempty_or_null(
                 cx_dup(clang_getTypeSpelling(clang_getTypedefDeclUnderlyingType(c))));
     }
-    if (e) {
+    if (e && tk == STORE_TEMPLATE_NONE) {
         switch (e->templateKind) {
         case CXIdxEntity_Template:
             tk = STORE_TEMPLATE_PRIMARY;
@@ -939,6 +966,7 @@ static void put_symbol(struct worker *w, struct wfile *wf, const char *usr, cons
     wire_u32(&w->out, sl);
     wire_u32(&w->out, sc);
     wire_end(&w->out, start);
+    wf->nsyms++;
     free(printed);
     free(sig);
     free(brief);
@@ -1111,10 +1139,21 @@ static void cb_decl(CXClientData client, const CXIdxDeclInfo *info)
         return;
     if (is_record_kind(clang_getCursorKind(info->cursor)) && is_lambda_class(info->cursor))
         return;
+    if (kind == STORE_KIND_CONSTRUCTOR || kind == STORE_KIND_DESTRUCTOR) {
+        char key[64];
+        snprintf(key, sizeof(key), "%p:%u:%u", (void *)f, line,
+                 kind == STORE_KIND_DESTRUCTOR ? col + 1 : col);
+        strmap_put(&w->ctor_names, key, NULL);
+    }
     {
         const char *name = e->name;
         char *anon = NULL;
-        if (!name || !*name || !strncmp(name, "(unnamed", 8) || !strncmp(name, "(anonymous", 10)) {
+        if (!name || !*name || !strncmp(name, "(unnamed", 8) || !strncmp(name, "(anonymous", 10) ||
+            ((e->templateKind == CXIdxEntity_TemplatePartialSpecialization ||
+              e->templateKind == CXIdxEntity_TemplateSpecialization) &&
+             is_record_kind(clang_getCursorKind(info->cursor)))) {
+            /* anonymous records get "(anonymous struct)"; class specializations their
+             * arguments ("Buffer<T *, N>"), as in the qualified names of their members */
             anon = scope_component(info->cursor);
             name = anon ? anon : "(anonymous)";
         }
@@ -1243,6 +1282,23 @@ static void cb_ref(CXClientData client, const CXIdxEntityRefInfo *info)
     if ((info->kind == CXIdxEntityRef_Implicit || (info->role & CXSymbolRole_Implicit)) &&
         !(roles & STORE_ROLE_CALL))
         return;
+    if ((roles & STORE_ROLE_TYPE) && w->ctor_names.n) {
+        /* the name of a constructor or destructor is its class's name, not a use of it */
+        char key[64];
+        snprintf(key, sizeof(key), "%p:%u:%u", (void *)f, line, col);
+        if (strmap_has(&w->ctor_names, key))
+            return;
+    }
+    if ((roles & STORE_ROLE_TYPE) && info->parentEntity &&
+        (info->parentEntity->kind == CXIdxEntity_CXXConstructor ||
+         info->parentEntity->kind == CXIdxEntity_CXXDestructor)) {
+        /* the name of a constructor or destructor is its class's name, not a use of it */
+        unsigned pl = 0, pcol = 0;
+        clang_getFileLocation(clang_getCursorLocation(info->parentEntity->cursor), NULL, &pl, &pcol,
+                              NULL);
+        if (pl == line && (pcol == col || pcol + 1 == col))
+            return;
+    }
     ctx = context_usr(info->container, info->parentEntity);
     start = wire_begin(&w->out, WIRE_REF);
     wire_u32(&w->out, (uint32_t)wf->no);
@@ -1312,6 +1368,30 @@ static enum CXChildVisitResult visit_macros(CXCursor c, CXCursor parent, CXClien
         maybe_flush(w);
     }
     return CXChildVisit_Continue;
+}
+
+static void put_docs(struct worker *w)
+{
+    size_t i;
+    for (i = 0; i < w->docs_n; i++) {
+        struct pending_doc *d = &w->docs[i];
+        char *brief = nonempty_or_null(cx_dup(clang_Cursor_getBriefCommentText(d->cursor)));
+        char *raw = cx_dup(clang_Cursor_getRawCommentText(d->cursor));
+        char *doc = *raw ? clean_comment(raw) : NULL;
+        free(raw);
+        if (brief || doc) {
+            size_t start = wire_begin(&w->out, WIRE_DOC);
+            wire_u32(&w->out, (uint32_t)d->file_no);
+            wire_u32(&w->out, d->sym_index);
+            wire_str(&w->out, brief);
+            wire_str(&w->out, doc);
+            wire_end(&w->out, start);
+            maybe_flush(w);
+        }
+        free(brief);
+        free(doc);
+    }
+    w->docs_n = 0;
 }
 
 #define MAX_DIAGS 20
@@ -1502,6 +1582,7 @@ static void run_task(struct worker *w, struct wire_reader *r)
     w->main_file = NULL;
     w->next_no = 0;
     w->incs_n = 0;
+    w->docs_n = 0;
     w->q_cap = 1024;
     w->q_n = 0;
     w->q = xcalloc(w->q_cap, sizeof(*w->q));
@@ -1542,6 +1623,7 @@ static void run_task(struct worker *w, struct wire_reader *r)
         free(m);
     } else {
         clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_macros, w);
+        put_docs(w);
         put_files(w, tu);
         put_diagnostics(w, tu);
         done(w, task, WIRE_DONE_OK, NULL, (time_mono_ns() - t0) / 1000);
@@ -1553,6 +1635,7 @@ static void run_task(struct worker *w, struct wire_reader *r)
         w->policy = NULL;
     }
     filemap_clear(&w->files);
+    strmap_clear(&w->ctor_names);
     free(w->q);
     w->q = NULL;
     w->q_cap = 0;
@@ -1628,6 +1711,7 @@ out:
     strbuf_release(&w.out);
     strmap_clear(&w.sent);
     free(w.incs);
+    free(w.docs);
     if (have_cfg)
         idx_config_release(&cfg);
     return status;
