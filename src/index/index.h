@@ -111,44 +111,68 @@ const struct idx_ccdb_entry *idx_ccdb_find_next(const struct idx_ccdb *db,
 
 /* Where the arguments come from, for the decisions that depend on paths. */
 struct idx_args_ctx {
-    /* The project's root; response files (@file) that resolve outside it are removed. NULL:
-     * every response file is removed. */
+    /* The project's root: response files (@file) that resolve outside it are logged as such;
+     * NULL: every response file counts as outside. */
     const char *project_root;
     /* The command's working directory, against which relative @file paths resolve. NULL: a
      * relative response file counts as outside. */
     const char *directory;
     /* argv[0] is the compiler: it is kept as it is and never examined as an option (whoever
-     * runs libclang drops it; nothing is ever executed). */
+     * runs libclang decides whether to pass it on; nothing is ever executed). Its name still
+     * selects clang-cl mode, as it does for clang. */
     bool has_compiler;
 };
 
 /*
- * Removes, in place, every argument that could load code or write files when libclang parses
- * with these arguments:
+ * Removes, in place, every argument that could load code, read a configuration or response
+ * file, or write files when libclang (or a clang driver) parses with these arguments:
  *   - plugins: -fplugin=X, -fplugin X, -fplugin-arg-*, -fpass-plugin=X, -fpass-plugin X,
  *     -load X, -load=X, -add-plugin X, -plugin X, -plugin-arg-NAME X;
  *   - output and dependency files: -o X, -oX, --output X, --output=X, -MF X, -MFX, -MT X, -MTX,
  *     -MQ X, -MQX, -MJ X, -MJX, -MD, -MMD, -M, -MM, -dependency-file X, -dependency-dot X,
- *     -header-include-file X, --serialize-diagnostics X, -serialize-diagnostic-file X;
+ *     -header-include-file X, --serialize-diagnostics X, -serialize-diagnostic-file X,
+ *     -ftime-trace[=X], -save-temps[=X], --save-temps[=X], -save-stats[=X], --save-stats[=X],
+ *     -stats-file=X, -fcrash-diagnostics-dir=X, -fproc-stat-report=X,
+ *     -fsave-optimization-record[=X], -foptimization-record-file=X, -fmodule-output[=X],
+ *     -dumpdir X, -module-dependency-dir X, -opt-record-file X, -info-output-file[=]X;
  *   - clang configuration files, which may hold any option: --config X, --config=X,
  *     --config-system-dir=X, --config-user-dir=X;
- *   - any of those behind a pass-through flag (-Xclang V, -mllvm V, -Xarch_* V,
- *     -Xopenmp-target[=T] V, and the non-clang spelling -Xclang=V), together with the following
- *     "-Xclang X" pair when the inner option takes an argument (-Xclang -load -Xclang X);
- *     a pass-through flag with nothing after it;
- *   - response files @file that resolve (through symlinks) outside ctx->project_root.
- * Everything else is kept, in order: -c, -I, -D, the input file... After "--" arguments are
- * input files and kept, except ones spelled like a plugin option or an outside response file,
- * which are removed so that no later rewrite of the command line can turn them into options.
- *
- * A response file inside the project is kept but NOT read here: its contents are as untrusted
- * as the database; expand them first with idx_args_expand_response_files.
+ *   - programs named by path that the driver runs to link or build CUDA code:
+ *     -fuse-ld=PATH (with a '/'; -fuse-ld=lld stays), --ld-path=X, --ptxas-path=X;
+ *   - every response file @file still present: outside ctx->project_root, or inside but not
+ *     expanded (idx_args_expand_response_files replaces the ones it can read; what is left
+ *     would be read by a driver unsanitized);
+ *   - any of those behind a pass-through flag, wherever its value is: all values of one
+ *     family reach their consumer together, in order, so "-Xclang -load -DX -Xclang P" is
+ *     found (both -Xclang pairs go, -DX stays). Families: -Xclang V and -Xclang=V (cc1);
+ *     -Wp,A,B... and -Xpreprocessor V (cc1; a -Wp, word goes whole); -Xanalyzer V; -mllvm V
+ *     and -mllvm=V; -Xflang V; driver words again behind -Xarch_* V, -Xopenmp-target[=T] V
+ *     and clang-cl's /clang:V and -clang:V (so "/clang:-Xclang /clang:-load ..." is found);
+ *     a response file behind any of them (-Wp,@F, -Xclang=@F: cc1 and LLVM expand it);
+ *     a pass-through flag with nothing after it; nesting deeper than 8 levels;
+ *   - for tools that never run while parsing (linker: -Wl,A,B, -Xlinker V and clang-cl's
+ *     "/link" rest; assembler: -Wa,A,B, -Xassembler V; -Xcuda-ptxas, -Xcuda-fatbinary,
+ *     -Xoffload-linker*): only values that load code (-plugin X, --plugin=X, -plugin-opt*,
+ *     --load-pass-plugin=X, -load*) or are response files; other linker flags stay;
+ *   - in clang-cl mode (the last --driver-mode=cl, or a compiler name ending in "cl" like
+ *     clang-cl, clang-cl-19, cl.exe), its output options with '/' or '-': /Fo, /Fo: X, /Fe,
+ *     /Fe: X, /Fd, /Fp, /Fp: X, /Fa, /FA*, /Fi, /Fi: X, /Fm, /FR, /Fr, /Fx, /Yc, /doc,
+ *     /o X, /oX, /sourceDependencies X; there /MD /MT /MDd /MTd (the C runtime) and /openmp
+ *     are kept.
+ * Everything else is kept, in order: -c, -I, -D, -B, the input file... The value of an option
+ * that takes a separate one (-I, -D, -U, -isystem, -include, -x..., clang-cl's /I, /Tc, /FI...)
+ * is never taken for an option. After "--" arguments are input files and kept, except ones
+ * spelled like a plugin, configuration or pass-through option or a response file, which are
+ * removed so that no later rewrite of the command line can turn them into options.
  *
  * argv is a NULL-terminated array of *argc heap strings (as idx_shell_split and idx_ccdb_load
  * make them); removed strings are freed, the rest move down, *argc shrinks and argv[*argc] is
- * NULL again. Each removal
- * appends one line to log (may be NULL): "removed '-Xclang -load -Xclang x.so': plugin".
- * Returns 0; no input makes it fail (err is for future checks).
+ * NULL again. Each removal appends one line to log (may be NULL) naming the removed words in
+ * order and why: "removed '-Xclang -load -Xclang x.so': plugin"; the reasons are "plugin",
+ * "config file", "program to run", "output file", "dependency output", "response file outside
+ * the project", "response file not expanded", "response file behind a pass-through flag",
+ * "pass-through flag without a value", "pass-through flags nested too deep" and "plugin option
+ * after '--'". Returns 0; no input makes it fail (err is for future checks).
  */
 int idx_args_sanitize(char **argv, size_t *argc, const struct idx_args_ctx *ctx, struct strbuf *log,
                       struct err *err);
@@ -160,7 +184,8 @@ int idx_args_sanitize(char **argv, size_t *argc, const struct idx_args_ctx *ctx,
  * idx_args_sanitize to remove; a missing one is dropped (and logged). argv[0] is kept as is
  * when ctx->has_compiler.
  *
- * *argv and *argc are replaced by a new heap array (the old one is freed) only on success. Limits:
+ * *argv and *argc are replaced by a new heap array (the old one is freed) only on success; after
+ * a failure the response files stay, and idx_args_sanitize removes them. Limits:
  * nesting deeper than 8 (a loop) and more than 100,000 arguments are ERR_LIMIT, a file over
  * 1 MiB is ERR_LIMIT, a NUL byte or an unterminated quote ERR_INVALID; the message names the
  * response file. Each expansion appends a line to log (may be NULL).

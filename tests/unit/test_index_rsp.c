@@ -1,7 +1,8 @@
 /*
  * test_index_rsp.c - response files: what a project's @file holds is expanded and then
  * sanitized like the rest of the command; loops, missing files and broken quoting are clear
- * errors or logged drops, and nothing outside the project is read.
+ * errors or logged drops (a response file that could not be expanded is then removed by the
+ * sanitizer), and nothing outside the project is read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,10 @@ static void test_outside_missing_and_broken(void **state)
         assert_non_null(strstr(e.msg, "loop"));
         assert_int_equal(argc, 2);
         assert_string_equal(argv[1], "@loop.rsp");
+        /* ... and the sanitizer then removes it: a driver would read it, loop or not */
+        TU_OK(idx_args_sanitize(argv, &argc, &ctx, &log, &e), &e);
+        assert_int_equal(argc, 1);
+        assert_non_null(strstr(log.buf, "removed '@loop.rsp': response file not expanded"));
         idx_argv_free(argv, argc);
     }
     /* broken quoting names the file */
