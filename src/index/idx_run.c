@@ -83,7 +83,13 @@ struct run {
     char *worker_exe;
     struct store *st;
     struct task *tasks;
-    size_t ntasks;
+    size_t ntasks, task_alloc;
+    /* compile_commands.fallback_to_hardcoded: sources the database does not list */
+    struct idx_scan fallback;
+    size_t *phase2; /* fallback files not known yet: parsed after the database's units, unless
+                       one of those included (claimed) them */
+    size_t nphase2, phase2_alloc;
+    struct strbuf alternatives; /* JSON array of the ignored database entries */
     struct strmap task_by_file; /* path -> task index + 1 */
     struct strmap known;        /* path -> struct known* */
     struct strmap open_headers; /* changed/removed headers that accept a new report */
@@ -263,9 +269,29 @@ static char *find_ccdb(struct run *r)
     return found;
 }
 
+/* Appends {"file": F, "entry": N} to a JSON array under construction (no brackets yet). */
+static void strbuf_addstr_json_entry(struct strbuf *sb, const char *file, size_t index)
+{
+    strbuf_addch(sb, sb->len ? ',' : '[');
+    strbuf_adds(sb, "{\"file\": ");
+    strbuf_add_json_str(sb, file);
+    strbuf_addf(sb, ", \"entry\": %zu}", index);
+}
+
+static bool is_header_name(const char *path)
+{
+    static const char *const ext[] = {".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".ipp", ".tcc"};
+    size_t i;
+    for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+        if (str_ends_with(path, ext[i]))
+            return true;
+    return false;
+}
+
 static int load_sources(struct run *r, struct err *err)
 {
-    size_t alloc = 0, i;
+    size_t i;
+    size_t *alloc = &r->task_alloc;
     char *ccdb_path = find_ccdb(r);
 
     if (ccdb_path) {
@@ -285,6 +311,7 @@ static int load_sources(struct run *r, struct err *err)
                 r->sum->alternatives++;
                 log_msg(LOG_INFO, "%s: entry %zu for '%s' ignored: the first entry for a file wins",
                         ccdb_path, e->index, e->file);
+                strbuf_addstr_json_entry(&r->alternatives, e->file, e->index);
                 continue;
             }
             if (r->have_cfg && idx_config_is_excluded(&r->cfg, e->file))
@@ -303,9 +330,20 @@ static int load_sources(struct run *r, struct err *err)
                         (unsigned long long)(r->cfg.max_file_bytes >> 20));
                 continue;
             }
-            add_task(r, e->file, e->directory, e->argv, e->argc, &alloc);
+            add_task(r, e->file, e->directory, e->argv, e->argc, alloc);
         }
         idx_ccdb_release(&db);
+        if (r->cfg.compile_commands.fallback_to_hardcoded) {
+            /* sources the database does not list are indexed with the default flags, unless
+             * a listed unit includes them (decided in plan() and after the first phase) */
+            int rc2 = idx_scan_dir(&r->fallback, &r->cfg, err);
+            if (rc2) {
+                log_msg(LOG_WARN, "%s (sources outside the compile database are not indexed)",
+                        err->msg);
+                idx_scan_release(&r->fallback);
+                memset(&r->fallback, 0, sizeof(r->fallback));
+            }
+        }
     } else {
         struct idx_scan scan;
         int rc;
@@ -319,8 +357,7 @@ static int load_sources(struct run *r, struct err *err)
         for (i = 0; i < scan.nwarnings; i++)
             log_msg(LOG_WARN, "%s", scan.warnings[i]);
         for (i = 0; i < scan.n; i++)
-            add_task(r, scan.files[i].file, r->root, scan.files[i].argv, scan.files[i].argc,
-                     &alloc);
+            add_task(r, scan.files[i].file, r->root, scan.files[i].argv, scan.files[i].argc, alloc);
         idx_scan_release(&scan);
     }
     r->sum->sources = r->ntasks;
@@ -395,6 +432,21 @@ static int plan(struct run *r, struct err *err)
     int rc = store_file_each(r->st, collect_known, r, err);
     if (rc)
         return rc;
+    for (i = 0; i < r->fallback.n; i++) {
+        const struct idx_scan_file *sf = &r->fallback.files[i];
+        struct known *k;
+        if (is_header_name(sf->file) || strmap_has(&r->task_by_file, sf->file))
+            continue;
+        k = strmap_get(&r->known, sf->file);
+        if (k && k->is_header)
+            continue; /* reached through a unit of the database: a header of it */
+        if (k) {
+            add_task(r, sf->file, r->root, sf->argv, sf->argc, &r->task_alloc);
+            continue;
+        }
+        ALLOC_GROW(r->phase2, r->nphase2 + 1, r->phase2_alloc);
+        r->phase2[r->nphase2++] = i;
+    }
     for (i = 0; i < r->ntasks; i++) {
         struct task *t = &r->tasks[i];
         struct known *k = strmap_get(&r->known, t->file);
@@ -856,7 +908,9 @@ static void record_failure(struct run *r, struct task *t, const char *type, cons
     struct store_parse_error pe = {t->file, type, msg, NULL, NULL, t->args_hash, t->retries};
     struct err err;
     log_msg(LOG_WARN, "%s: %s", t->file, msg);
-    if (store_parse_error_add(r->st, &pe, &err) != 0)
+    /* one row per file: the latest attempt, whose message and retry count tell the story */
+    if (store_parse_error_clear(r->st, t->file, &err) != 0 ||
+        store_parse_error_add(r->st, &pe, &err) != 0)
         log_msg(LOG_WARN, "cannot record the error: %s", err.msg);
 }
 
@@ -1020,8 +1074,9 @@ static int run_workers(struct run *r, struct err *err)
     struct pollfd *pfd;
     int rc = 0;
 
+    r->qhead = r->qtail = 0;
     for (i = 0; i < r->ntasks; i++)
-        if (r->tasks[i].parse)
+        if (r->tasks[i].parse && !r->tasks[i].done)
             queue_push(r, i);
     if (r->qtail == 0)
         return 0;
@@ -1120,6 +1175,9 @@ out:
         }
     }
     free(pfd);
+    free(r->wp);
+    r->wp = NULL;
+    r->nwp = 0;
     if (r->opt->cancel && *r->opt->cancel)
         r->sum->cancelled = true;
     return rc;
@@ -1279,7 +1337,8 @@ int idx_run(const struct idx_options *opt, struct idx_summary *sum, struct err *
         goto done;
     if ((rc = plan(&r, err)) != 0)
         goto done;
-    if (r.to_parse == 0 && sum->deleted == 0) {
+    sum->sources = r.ntasks;
+    if (r.to_parse == 0 && sum->deleted == 0 && r.nphase2 == 0) {
         sum->nothing_changed = sum->touched == 0;
         goto finish;
     }
@@ -1291,6 +1350,27 @@ int idx_run(const struct idx_options *opt, struct idx_summary *sum, struct err *
     progress(&r, "indexing", NULL, true);
     if ((rc = run_workers(&r, err)) != 0)
         goto done;
+    if (r.nphase2 && !(opt->cancel && *opt->cancel)) {
+        size_t added = 0;
+        for (i = 0; i < r.nphase2; i++) {
+            const struct idx_scan_file *sf = &r.fallback.files[r.phase2[i]];
+            if (strmap_has(&r.claimed, sf->file))
+                continue; /* a unit of the database includes it */
+            add_task(&r, sf->file, r.root, sf->argv, sf->argc, &r.task_alloc);
+            r.tasks[r.ntasks - 1].parse = true;
+            r.to_parse++;
+            added++;
+        }
+        if (added) {
+            log_msg(LOG_INFO,
+                    "%zu sources the compile database does not list are indexed with default "
+                    "flags (compile_commands.fallback_to_hardcoded)",
+                    added);
+            if ((rc = run_workers(&r, err)) != 0)
+                goto done;
+        }
+    }
+    sum->sources = r.ntasks;
     progress(&r, "finishing", NULL, true);
     {
         /* headers nothing includes any more */
@@ -1323,6 +1403,12 @@ int idx_run(const struct idx_options *opt, struct idx_summary *sum, struct err *
                             err);
         if (!rc)
             rc = store_meta_set(r.st, "project_root", r.root, err);
+        if (!rc) {
+            /* the compile database entries that lost to an earlier entry for the same file */
+            strbuf_addch(&r.alternatives, ']');
+            rc = store_meta_set(r.st, "compile_commands_alternatives",
+                                r.alternatives.len > 1 ? r.alternatives.buf : "[]", err);
+        }
         if (!rc)
             rc = store_meta_set(r.st, "include_dependencies",
                                 r.cfg.include_dependencies ? "true" : "false", err);
@@ -1364,7 +1450,9 @@ done:
     strmap_clear(&r.open_headers);
     strmap_clear(&r.claimed);
     free(r.queue);
-    free(r.wp);
+    free(r.phase2);
+    idx_scan_release(&r.fallback);
+    strbuf_release(&r.alternatives);
     free(r.worker_exe);
     free(r.root);
     idx_config_release(&r.cfg);

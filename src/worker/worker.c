@@ -1436,6 +1436,10 @@ static void put_diagnostics(struct worker *w, CXTranslationUnit tu)
 static void put_files(struct worker *w, CXTranslationUnit tu)
 {
     size_t i;
+    /* the main file is always described, even when nothing in it was indexed (a file of
+     * #includes that all failed) */
+    if (w->main_file && !filemap_find(&w->files, w->main_file, false))
+        file_get(w, w->main_file, clang_getLocation(tu, w->main_file, 1, 1), true);
     for (i = 0; i < w->incs_n; i++) {
         struct wfile *from, *to;
         size_t start;
