@@ -124,8 +124,19 @@ has_symbol brand_new || { echo "FAIL [$step]: brand_new not found"; fail=1; }
 step="delete a header"; sed -i '/#include "other.h"/d' "$root/src/d.cpp"; sed -i 's/return inc::other();/return 0;/' "$root/src/d.cpp"; rm "$root/include/other.h"
 refresh; expect parsed 1; same_as_fresh
 
+step="a source the compile database does not list (fallback_to_hardcoded)"
+echo 'int loose_fn() { return 5; }' >"$root/src/loose.cpp"
+cat >"$root/src/part.cpp" <<'X'
+int part_fn() { return 6; }
+X
+echo '#include "part.cpp"' >>"$root/src/a.cpp"
+refresh; expect parsed 2; same_as_fresh   # loose.cpp on its own, a.cpp again; part.cpp through a.cpp
+has_symbol loose_fn || { echo "FAIL [$step]: loose_fn not found"; fail=1; }
+has_symbol part_fn || { echo "FAIL [$step]: part_fn not found"; fail=1; }
+refresh; expect nothing_changed true
+
 step="full"; refresh --full
-expect parsed 3; same_as_fresh
+expect parsed 4; same_as_fresh
 refresh; expect nothing_changed true
 
 [ $fail = 0 ] && echo "ok incremental"
