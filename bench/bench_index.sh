@@ -97,6 +97,10 @@ if [ $do_cidx -eq 1 ] && [ -x "$cidx" ] && "$cidx" index --help >/dev/null 2>&1;
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cidx-bench-index.XXXXXX")
+# cidx parses exactly the compile database's units, like the floor: no fallback for the sources
+# the database does not list (compile_commands.fallback_to_hardcoded is on by default)
+cidx_cfg=(--config "$tmp/cidx-bench-config.json")
+printf '{"compile_commands": {"fallback_to_hardcoded": false}}\n' >"$tmp/cidx-bench-config.json"
 edited=
 cleanup() {
     if [ -n "$edited" ] && [ -f "$tmp/edited.orig" ]; then
@@ -228,7 +232,7 @@ bench_dataset() {
             local t0 t1 rc=0
             t0=$(now)
             /usr/bin/time -f '%M %U %S' -o "$tmp/$ds.full.$r.time" "$cidx" index "$proj" --cache-dir "$cache" \
-                --jobs "$jobs" --full --json >"$tmp/$ds.full.$r.json" 2>"$tmp/$ds.full.$r.err" || rc=$?
+                "${cidx_cfg[@]}" --jobs "$jobs" --full --json >"$tmp/$ds.full.$r.json" 2>"$tmp/$ds.full.$r.err" || rc=$?
             t1=$(now)
             if [ $rc -ne 0 ]; then
                 say "$name: cidx index --full exited $rc:"
@@ -266,7 +270,7 @@ bench_dataset() {
             say "$name: run $r/$reps: no-change refresh"
             local t0 t1 rc=0
             t0=$(now)
-            "$cidx" index "$proj" --cache-dir "$cache" --jobs "$jobs" --json \
+            "$cidx" index "$proj" --cache-dir "$cache" "${cidx_cfg[@]}" --jobs "$jobs" --json \
                 >"$tmp/$ds.refresh.$r.json" 2>"$tmp/$ds.refresh.$r.err" || rc=$?
             t1=$(now)
             if [ $rc -eq 0 ]; then
@@ -284,7 +288,7 @@ bench_dataset() {
                 printf '\n// cidx bench edit %d\n' "$r" >>"$one_file"
                 local t0 t1 rc=0
                 t0=$(now)
-                "$cidx" index "$proj" --cache-dir "$cache" --jobs "$jobs" --json \
+                "$cidx" index "$proj" --cache-dir "$cache" "${cidx_cfg[@]}" --jobs "$jobs" --json \
                     >"$tmp/$ds.one.$r.json" 2>"$tmp/$ds.one.$r.err" || rc=$?
                 t1=$(now)
                 if [ $rc -eq 0 ]; then
