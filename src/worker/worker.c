@@ -414,8 +414,10 @@ static enum store_kind kind_of_entity(const CXIdxEntityInfo *e, CXCursor c)
         return STORE_KIND_CONVERSION;
     case CXIdxEntity_CXXTypeAlias:
         return STORE_KIND_TYPE_ALIAS;
+#if CINDEX_VERSION_MINOR >= 63 /* libclang 16 */
     case CXIdxEntity_CXXConcept:
         return STORE_KIND_CONCEPT;
+#endif
     default:
         return STORE_KIND_UNKNOWN;
     }
@@ -1156,6 +1158,13 @@ static void cb_decl(CXClientData client, const CXIdxDeclInfo *info)
              * arguments ("Buffer<T *, N>"), as in the qualified names of their members */
             anon = scope_component(info->cursor);
             name = anon ? anon : "(anonymous)";
+            if (!*name) {
+                /* libclang before 19 gives "typedef struct {...} Point" no name at all: take
+                 * the type's spelling ("Point") */
+                free(anon);
+                anon = cx_dup(clang_getTypeSpelling(clang_getCursorType(info->cursor)));
+                name = *anon ? anon : "(anonymous)";
+            }
         }
         put_symbol(w, wf, e->USR, name, info->cursor, kind, e, info->isDefinition != 0, line, col,
                    clang_Cursor_getTranslationUnit(info->cursor));

@@ -3,6 +3,8 @@
 # normalized dump (`cidx dump`) with tests/golden/<project>/expected.dump.
 #
 # usage: test_index_golden.sh CIDX [CIDX_GEN]
+# The expected dumps are libclang 19's (what deps.sh installs and CI builds with); older libclang
+# prints some types differently (Deep0 vs deep::Deep0), so build with 19 to compare.
 # CIDX_GOLDEN_UPDATE=1 rewrites the expected dumps instead of comparing (review the diff with
 # git before committing; tests/golden/regen.sh does exactly that).
 #
