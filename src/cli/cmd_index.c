@@ -163,6 +163,10 @@ static int run(const struct cli_command *cmd, struct cli_args *a)
         json_object_set_new(j, "deleted", json_integer((json_int_t)s.deleted));
         json_object_set_new(j, "headers", json_integer((json_int_t)s.headers));
         json_object_set_new(j, "alternatives", json_integer((json_int_t)s.alternatives));
+        json_object_set_new(j, "added", json_integer((json_int_t)s.added));
+        json_object_set_new(j, "modified", json_integer((json_int_t)s.modified));
+        json_object_set_new(j, "args_changed", json_integer((json_int_t)s.args_changed));
+        json_object_set_new(j, "headers_changed", json_integer((json_int_t)s.headers_changed));
         json_object_set_new(j, "symbols", json_integer(s.symbols));
         json_object_set_new(j, "refs", json_integer(s.refs));
         json_object_set_new(j, "seconds", json_real(s.seconds));

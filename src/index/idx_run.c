@@ -452,7 +452,17 @@ static int plan(struct run *r, struct err *err)
         struct known *k = strmap_get(&r->known, t->file);
         if (k)
             k->seen = true;
-        if (!k || r->opt->full || strcmp(k->args_hash, t->args_hash)) {
+        if (!k) {
+            r->sum->added++;
+            t->parse = true;
+            continue;
+        }
+        if (strcmp(k->args_hash, t->args_hash)) {
+            r->sum->args_changed++;
+            t->parse = true;
+            continue;
+        }
+        if (r->opt->full) {
             t->parse = true;
             continue;
         }
@@ -462,6 +472,7 @@ static int plan(struct run *r, struct err *err)
             break;
         case CH_CHANGED:
         case CH_GONE: /* the parse reports the missing file */
+            r->sum->modified++;
             t->parse = true;
             break;
         }
@@ -485,10 +496,12 @@ static int plan(struct run *r, struct err *err)
                 strmap_put(&r->open_headers, path, NULL);
             break;
         case CH_CHANGED:
+            r->sum->headers_changed++;
             strmap_put(&r->open_headers, path, NULL);
             mark_dependents(r, path);
             break;
         case CH_GONE:
+            r->sum->headers_changed++;
             mark_dependents(r, path);
             if (store_file_delete(r->st, path, err) != 0)
                 return -1;

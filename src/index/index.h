@@ -396,18 +396,23 @@ struct idx_options {
 };
 
 struct idx_summary {
-    char *cache_dir;       /* where the cache is; heap, release with idx_summary_release */
-    char *ccdb_path;       /* the compile database used, NULL for a directory scan */
-    size_t sources;        /* translation units in the project */
-    size_t parsed;         /* parsed in this run (a retried file counts once) */
-    size_t failed;         /* could not be parsed: crash, timeout, libclang error */
-    size_t with_errors;    /* parsed, with compile errors recorded */
-    size_t unchanged;      /* skipped because nothing they depend on changed */
-    size_t touched;        /* content unchanged but mtime moved: metadata updated only */
-    size_t deleted;        /* files dropped from the cache */
-    size_t headers;        /* headers written (claimed) in this run */
-    size_t alternatives;   /* compile database entries ignored because the file had one before */
-    int64_t symbols, refs; /* records written in this run */
+    char *cache_dir;     /* where the cache is; heap, release with idx_summary_release */
+    char *ccdb_path;     /* the compile database used, NULL for a directory scan */
+    size_t sources;      /* translation units in the project */
+    size_t parsed;       /* parsed in this run (a retried file counts once) */
+    size_t failed;       /* could not be parsed: crash, timeout, libclang error */
+    size_t with_errors;  /* parsed, with compile errors recorded */
+    size_t unchanged;    /* skipped because nothing they depend on changed */
+    size_t touched;      /* content unchanged but mtime moved: metadata updated only */
+    size_t deleted;      /* files dropped from the cache */
+    size_t headers;      /* headers written (claimed) in this run */
+    size_t alternatives; /* compile database entries ignored because the file had one before */
+    /* Why sources were parsed (a source may count in several): */
+    size_t added;           /* not in the cache before */
+    size_t modified;        /* content changed */
+    size_t args_changed;    /* compile arguments changed */
+    size_t headers_changed; /* headers that changed or disappeared (their includers re-parse) */
+    int64_t symbols, refs;  /* records written in this run */
     double seconds;
     long parent_rss_kb, worker_rss_kb_max;
     bool nothing_changed; /* nothing parsed, nothing written */

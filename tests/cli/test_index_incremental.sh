@@ -86,7 +86,7 @@ same_as_fresh() {
 has_symbol() { "$cidx" search "$1" --cache-dir "$cache" --match exact --json | grep -q "\"name\":\"$1\""; }
 
 step="first index"; refresh
-expect parsed 3; expect headers 3; same_as_fresh
+expect parsed 3; expect headers 3; expect added 3; same_as_fresh
 
 step="no change"; refresh
 expect parsed 0; expect nothing_changed true
@@ -96,18 +96,18 @@ expect parsed 0; expect touched 1
 refresh; expect nothing_changed true
 
 step="edit a source"; echo 'int added_in_c() { return 4; }' >>"$root/src/c.cpp"; refresh
-expect parsed 1; same_as_fresh
+expect parsed 1; expect modified 1; same_as_fresh
 has_symbol added_in_c || { echo "FAIL [$step]: added_in_c not found"; fail=1; }
 
 step="edit a header two levels down"; sed -i 's/return 1;/return 2;/; s/struct Deep {/struct Deep { int deeper;/' "$root/include/deep.h"
-refresh; expect parsed 2; same_as_fresh
+refresh; expect parsed 2; expect headers_changed 1; expect modified 0; same_as_fresh
 has_symbol deeper || { echo "FAIL [$step]: deeper not found"; fail=1; }
 
 step="edit a header included once"; echo 'namespace inc { int other2(); }' >>"$root/include/other.h"
 refresh; expect parsed 1; same_as_fresh
 
 step="change compile flags"; flags_b="-std=c++17 -DEXTRA=1"; write_ccdb
-refresh; expect parsed 1; same_as_fresh
+refresh; expect parsed 1; expect args_changed 1; same_as_fresh
 
 step="delete a source"; sources=(a b); write_ccdb; rm "$root/src/c.cpp"
 refresh; expect parsed 0; expect deleted 2; same_as_fresh
