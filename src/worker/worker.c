@@ -72,6 +72,13 @@ struct pending_inc {
 /* A symbol record whose doc comment is looked up after indexing: libclang caches comment
  * lookups, and asking while the unit is still being parsed loses the comment of a definition
  * that follows an undocumented forward declaration. */
+/* A function definition's extent, to give macro uses inside it their caller. */
+struct fdef {
+    CXFile file;
+    unsigned start, end; /* offsets */
+    char *usr;
+};
+
 struct pending_doc {
     CXCursor cursor;
     int file_no;
@@ -99,6 +106,9 @@ struct worker {
     struct pending_doc *docs;
     size_t docs_n, docs_alloc;
     struct strmap ctor_names; /* "file:line:col" of constructor and destructor names */
+    struct fdef *fdefs;
+    size_t fdefs_n, fdefs_alloc;
+    bool fdefs_sorted;
     CXPrintingPolicy policy;
     struct strbuf out;
     int out_fd;
@@ -1170,6 +1180,22 @@ static void cb_decl(CXClientData client, const CXIdxDeclInfo *info)
                    clang_Cursor_getTranslationUnit(info->cursor));
         free(anon);
     }
+    if (info->isDefinition && is_function_kind(kind)) {
+        CXSourceRange ext = clang_getCursorExtent(info->cursor);
+        CXFile f1 = NULL, f2 = NULL;
+        unsigned o1 = 0, o2 = 0;
+        clang_getFileLocation(clang_getRangeStart(ext), &f1, NULL, NULL, &o1);
+        clang_getFileLocation(clang_getRangeEnd(ext), &f2, NULL, NULL, &o2);
+        if (f1 && f1 == f2 && o2 > o1) {
+            ALLOC_GROW(w->fdefs, w->fdefs_n + 1, w->fdefs_alloc);
+            w->fdefs[w->fdefs_n].file = f1;
+            w->fdefs[w->fdefs_n].start = o1;
+            w->fdefs[w->fdefs_n].end = o2;
+            w->fdefs[w->fdefs_n].usr = xstrdup(e->USR);
+            w->fdefs_n++;
+            w->fdefs_sorted = false;
+        }
+    }
     if (info->isDefinition || !info->isRedeclaration)
         put_bases(w, wf, info);
     if (kind == STORE_KIND_METHOD || kind == STORE_KIND_DESTRUCTOR)
@@ -1329,6 +1355,41 @@ static void cb_ref(CXClientData client, const CXIdxEntityRefInfo *info)
 
 /* ---- macros and diagnostics (from the translation unit after indexing) ---- */
 
+static int fdef_cmp(const void *a, const void *b)
+{
+    const struct fdef *x = a, *y = b;
+    if (x->file != y->file)
+        return (uintptr_t)x->file < (uintptr_t)y->file ? -1 : 1;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The function whose definition holds offset off of file f (the innermost one), or NULL. */
+static const char *fdef_at(struct worker *w, CXFile f, unsigned off)
+{
+    size_t lo = 0, hi = w->fdefs_n, i, k;
+    if (!w->fdefs_sorted) {
+        qsort(w->fdefs, w->fdefs_n, sizeof(*w->fdefs), fdef_cmp);
+        w->fdefs_sorted = true;
+    }
+    /* the last definition of f starting at or before off */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct fdef *d = &w->fdefs[mid];
+        if ((uintptr_t)d->file < (uintptr_t)f || (d->file == f && d->start <= off))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (i = lo, k = 0; i > 0 && k < 16; i--, k++) {
+        const struct fdef *d = &w->fdefs[i - 1];
+        if (d->file != f)
+            break;
+        if (d->start <= off && off <= d->end)
+            return d->usr;
+    }
+    return NULL;
+}
+
 static enum CXChildVisitResult visit_macros(CXCursor c, CXCursor parent, CXClientData data)
 {
     struct worker *w = data;
@@ -1360,12 +1421,18 @@ static enum CXChildVisitResult visit_macros(CXCursor c, CXCursor parent, CXClien
             usr = clang_Cursor_isNull(def) || !deff ? xstrdup("") : cx_dup(clang_getCursorUSR(def));
             if (*usr) {
                 char *name = cx_dup(clang_getCursorSpelling(c));
-                size_t start = wire_begin(&w->out, WIRE_REF);
+                CXFile ef = NULL;
+                unsigned eoff = 0;
+                const char *ctx;
+                size_t start;
+                clang_getFileLocation(clang_getCursorLocation(c), &ef, NULL, NULL, &eoff);
+                ctx = ef ? fdef_at(w, ef, eoff) : NULL;
+                start = wire_begin(&w->out, WIRE_REF);
                 wire_u32(&w->out, (uint32_t)wf->no);
                 wire_str(&w->out, usr);
                 wire_str(&w->out, name);
                 wire_u32(&w->out, STORE_KIND_MACRO);
-                wire_str(&w->out, NULL);
+                wire_str(&w->out, ctx);
                 wire_u32(&w->out, line);
                 wire_u32(&w->out, col);
                 wire_u32(&w->out, 0);
@@ -1649,6 +1716,9 @@ static void run_task(struct worker *w, struct wire_reader *r)
     }
     filemap_clear(&w->files);
     strmap_clear(&w->ctor_names);
+    for (i = 0; i < w->fdefs_n; i++)
+        free(w->fdefs[i].usr);
+    w->fdefs_n = 0;
     free(w->q);
     w->q = NULL;
     w->q_cap = 0;
@@ -1725,6 +1795,7 @@ out:
     strmap_clear(&w.sent);
     free(w.incs);
     free(w.docs);
+    free(w.fdefs);
     if (have_cfg)
         idx_config_release(&cfg);
     return status;
