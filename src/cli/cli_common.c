@@ -222,8 +222,7 @@ int cli_open(const struct cli_args *a, bool write, unsigned extra_flags, struct 
 json_t *cli_json_str(const char *s)
 {
     json_t *v;
-    struct strbuf sb = STRBUF_INIT;
-    const unsigned char *p;
+    char *fixed;
 
     if (!s)
         return json_null();
@@ -231,27 +230,9 @@ json_t *cli_json_str(const char *s)
     if (v)
         return v;
     /* Invalid UTF-8: keep valid sequences, replace each bad byte with U+FFFD. */
-    for (p = (const unsigned char *)s; *p;) {
-        size_t n = 0;
-        if (*p < 0x80)
-            n = 1;
-        else if ((*p & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80 && *p >= 0xC2)
-            n = 2;
-        else if ((*p & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80)
-            n = 3;
-        else if ((*p & 0xF8) == 0xF0 && *p <= 0xF4 && (p[1] & 0xC0) == 0x80 &&
-                 (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80)
-            n = 4;
-        if (n) {
-            strbuf_add(&sb, p, n);
-            p += n;
-        } else {
-            strbuf_adds(&sb, "\xEF\xBF\xBD");
-            p++;
-        }
-    }
-    v = json_string(sb.buf);
-    strbuf_release(&sb);
+    fixed = str_utf8_sanitize(s);
+    v = json_string(fixed);
+    free(fixed);
     return v ? v : json_string("");
 }
 

@@ -1024,7 +1024,8 @@ static int on_frame(struct run *r, struct wproc *w, const unsigned char *p, size
         if ((long)rss > r->sum->worker_rss_kb_max)
             r->sum->worker_rss_kb_max = (long)rss;
         if (status != WIRE_DONE_OK) {
-            record_failure(r, t, "libclang", msg ? msg : "libclang could not parse the file");
+            record_failure(r, t, status == WIRE_DONE_IO ? "io" : "libclang",
+                           msg ? msg : "libclang could not parse the file");
             task_finished(r, t, true);
         } else if (write_tu(r, w, err) != 0) {
             if (err->code == ERR_CORRUPT) {

@@ -56,6 +56,7 @@ enum {
 enum {
     WIRE_DONE_OK = 0,     /* parsed (maybe with errors; see DIAG records) */
     WIRE_DONE_FAILED = 1, /* libclang could not make a translation unit; message says why */
+    WIRE_DONE_IO = 2,     /* the source or the command's directory cannot be read */
 };
 
 /* ---- writing: frames accumulate in a strbuf ---- */

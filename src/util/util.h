@@ -254,6 +254,13 @@ static inline int ascii_lower(int c)
 int str_ncase_eq(const char *a, const char *b, size_t n);
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when the bytes there are not one
+ * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
+size_t str_utf8_seq(const unsigned char *p);
+/* True when s is valid UTF-8. */
+bool str_utf8_valid(const char *s);
+/* A heap copy of s with every byte that starts no valid UTF-8 sequence replaced by U+FFFD. */
+char *str_utf8_sanitize(const char *s);
 /* Parses a decimal unsigned integer with bounds; returns ERR_INVALID on junk or overflow. */
 int str_to_u64(uint64_t *out, const char *s, uint64_t max);
 /* Formats a byte count for people: "1.5 MB". */

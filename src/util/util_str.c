@@ -56,3 +56,55 @@ void str_human_bytes(char out[32], int64_t bytes)
     else
         snprintf(out, 32, "%.1f %s", v, units[u]);
 }
+
+size_t str_utf8_seq(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        return (p[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+        if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+            return 0;
+        if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0))
+            return 0; /* overlong, surrogate */
+        return 3;
+    }
+    if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+        if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+            return 0;
+        if ((p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
+            return 0; /* overlong, above U+10FFFF */
+        return 4;
+    }
+    return 0;
+}
+
+bool str_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = str_utf8_seq(p);
+        if (!n)
+            return false;
+        p += n;
+    }
+    return true;
+}
+
+char *str_utf8_sanitize(const char *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = str_utf8_seq(p);
+        if (n) {
+            strbuf_add(&sb, p, n);
+            p += n;
+        } else {
+            strbuf_adds(&sb, "\xEF\xBF\xBD");
+            p++;
+        }
+    }
+    return strbuf_detach(&sb, NULL);
+}

@@ -20,6 +20,7 @@
  * forever, so the tests can check that the parent isolates both.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,19 @@ struct worker {
 };
 
 /* ---- small helpers ---- */
+
+/* A text field from the source (docs, macro bodies, messages): sources may hold any bytes, the
+ * cache and every JSON answer hold UTF-8, so invalid bytes become U+FFFD here. */
+static void wire_text(struct strbuf *sb, const char *s)
+{
+    if (s && !str_utf8_valid(s)) {
+        char *fixed = str_utf8_sanitize(s);
+        wire_str(sb, fixed);
+        free(fixed);
+        return;
+    }
+    wire_str(sb, s);
+}
 
 static char *cx_dup(CXString s)
 {
@@ -962,11 +976,11 @@ static void put_symbol(struct worker *w, struct wfile *wf, const char *usr, cons
     wire_str(&w->out, namespace_of(w, c));
     wire_u32(&w->out, scope_kind);
     wire_u32(&w->out, kind);
-    wire_str(&w->out, sig);
-    wire_str(&w->out, brief);
-    wire_str(&w->out, doc);
-    wire_str(&w->out, tparams);
-    wire_str(&w->out, target);
+    wire_text(&w->out, sig);
+    wire_text(&w->out, brief);
+    wire_text(&w->out, doc);
+    wire_text(&w->out, tparams);
+    wire_text(&w->out, target);
     wire_u32(&w->out, pk == CXCursor_TranslationUnit || !w->cpp ? STORE_ACCESS_NONE : access_of(c));
     wire_u32(&w->out, tk);
     wire_u32(&w->out, attrs);
@@ -1459,8 +1473,8 @@ static void put_docs(struct worker *w)
             size_t start = wire_begin(&w->out, WIRE_DOC);
             wire_u32(&w->out, (uint32_t)d->file_no);
             wire_u32(&w->out, d->sym_index);
-            wire_str(&w->out, brief);
-            wire_str(&w->out, doc);
+            wire_text(&w->out, brief);
+            wire_text(&w->out, doc);
             wire_end(&w->out, start);
             maybe_flush(w);
         }
@@ -1498,7 +1512,7 @@ static void put_diagnostics(struct worker *w, CXTranslationUnit tu)
             wire_str(&w->out, path);
             wire_u32(&w->out, line);
             wire_u32(&w->out, col);
-            wire_str(&w->out, msg);
+            wire_text(&w->out, msg);
             wire_end(&w->out, start);
             free(msg);
             free(path);
@@ -1669,12 +1683,38 @@ static void run_task(struct worker *w, struct wire_reader *r)
     w->arena = (struct arena)ARENA_INIT;
 
     test_hook(w, file);
+    {
+        /* say why a source cannot be parsed; libclang would only say "error 1" */
+        char *m = NULL;
+        struct stat st;
+        int fd;
+        if (lstat(file, &st) == 0 && S_ISLNK(st.st_mode) && stat(file, &st) != 0)
+            m = xasprintf("cannot read the source: it is a dangling symbolic link (%s)",
+                          strerror(errno));
+        else if (stat(file, &st) != 0)
+            m = xasprintf("cannot read the source: %s", strerror(errno));
+        else if (S_ISDIR(st.st_mode))
+            m = xasprintf("cannot read the source: it is a directory");
+        else if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+            m = xasprintf("cannot read the source: %s", strerror(errno));
+        else
+            close(fd);
+        if (m) {
+            free(argv);
+            free(w->q);
+            w->q = NULL;
+            arena_release(&w->arena);
+            done(w, task, WIRE_DONE_IO, m, 0);
+            free(m);
+            return;
+        }
+    }
     if (chdir(dir) != 0) {
         char *m = xasprintf("cannot enter the command's directory '%s': %s", dir, strerror(errno));
         free(argv);
         free(w->q);
         arena_release(&w->arena);
-        done(w, task, WIRE_DONE_FAILED, m, 0);
+        done(w, task, WIRE_DONE_IO, m, 0);
         free(m);
         return;
     }
