@@ -747,6 +747,8 @@ static int decode(struct tu_records *t, const struct strbuf *pending)
             x->line = wire_get_u32(&rd);
             x->col = wire_get_u32(&rd);
             x->roles = wire_get_u32(&rd);
+            x->target_scope = wire_get_str(&rd);
+            x->target_ns = wire_get_str(&rd);
             if (!x->usr || x->target_kind >= STORE_KIND_COUNT_)
                 return -1;
             break;

@@ -136,6 +136,9 @@ struct store_ref {
     const char *context_usr; /* the enclosing symbol (the caller, for a call); may be NULL */
     uint32_t line, col;
     unsigned roles; /* enum store_role bits */
+    /* For a placeholder: the qualified name of the target's parent ("std" for std::vector)
+     * and its namespace part; NULL for the global scope. */
+    const char *target_scope, *target_ns;
 };
 
 struct store_base {

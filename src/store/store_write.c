@@ -252,11 +252,12 @@ static int touch(struct wctx *w, int64_t id)
 }
 
 /* Placeholder for a symbol known only by usr (the target of a reference, a base...). */
-static int ensure_symbol(struct wctx *w, const char *usr, const char *name, enum store_kind kind,
-                         int64_t *id)
+static int ensure_symbol_in(struct wctx *w, const char *usr, const char *name, enum store_kind kind,
+                            const char *scope, const char *ns, int64_t *id)
 {
     sqlite3_stmt *s;
     int rc;
+    int64_t sid = 0;
 
     if (idmap_get(&w->usr_ids, usr, id))
         return 0;
@@ -264,13 +265,22 @@ static int ensure_symbol(struct wctx *w, const char *usr, const char *name, enum
     if (rc)
         return rc;
     if (!*id) {
+        if (scope && *scope) {
+            struct store_symbol parent;
+            memset(&parent, 0, sizeof(parent));
+            parent.scope = scope;
+            parent.scope_ns = ns;
+            rc = scope_id(w, &parent, &sid);
+            if (rc)
+                return rc;
+        }
         s = store_stmt(w->st, STMT_SYM_INSERT);
         if (!s)
             return fail(w, sqlite3_errcode(w->st->db), "cannot add a symbol");
         sqlite3_bind_text(s, 1, usr, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, hash_key31(usr));
         sqlite3_bind_text(s, 3, name ? name : "", -1, SQLITE_STATIC);
-        sqlite3_bind_int(s, 4, 0);
+        sqlite3_bind_int64(s, 4, sid);
         sqlite3_bind_int(s, 5, (int)kind);
         sqlite3_bind_int(s, 6, 0);
         for (int i = 7; i <= 10; i++)
@@ -290,6 +300,12 @@ static int ensure_symbol(struct wctx *w, const char *usr, const char *name, enum
     }
     idmap_put(&w->usr_ids, usr, *id);
     return 0;
+}
+
+static int ensure_symbol(struct wctx *w, const char *usr, const char *name, enum store_kind kind,
+                         int64_t *id)
+{
+    return ensure_symbol_in(w, usr, name, kind, NULL, NULL, id);
 }
 
 static const char *nonempty(const char *s)
@@ -631,7 +647,8 @@ static int write_records(struct wctx *w, const struct store_file_batch *b, size_
         for (size_t k = 0; !rc && k < n; k++) {
             const struct store_ref *r = &b->refs[i + k];
             cid[k] = 0;
-            rc = ensure_symbol(w, r->usr, r->target_name, r->target_kind, &tid[k]);
+            rc = ensure_symbol_in(w, r->usr, r->target_name, r->target_kind, r->target_scope,
+                                  r->target_ns, &tid[k]);
             if (!rc && nonempty(r->context_usr))
                 rc = ensure_symbol(w, r->context_usr, NULL, STORE_KIND_UNKNOWN, &cid[k]);
         }

@@ -1281,6 +1281,7 @@ static void cb_ref(CXClientData client, const CXIdxEntityRefInfo *info)
     CXFile f = NULL;
     enum store_kind kind;
     char *ctx;
+    const char *tscope, *tns;
     size_t start;
 
     if (!e || !e->USR || !*e->USR)
@@ -1349,6 +1350,13 @@ static void cb_ref(CXClientData client, const CXIdxEntityRefInfo *info)
             return;
     }
     ctx = context_usr(info->container, info->parentEntity);
+    {
+        /* the target's scope, so that a placeholder (a symbol of a system header) still has
+         * its qualified name: std::vector, not vector */
+        CXCursor tparent = clang_getCursorSemanticParent(e->cursor);
+        tscope = clang_Cursor_isNull(tparent) ? "" : qual_name(w, tparent, 0);
+        tns = namespace_of(w, e->cursor);
+    }
     start = wire_begin(&w->out, WIRE_REF);
     wire_u32(&w->out, (uint32_t)wf->no);
     wire_str(&w->out, e->USR);
@@ -1362,6 +1370,8 @@ static void cb_ref(CXClientData client, const CXIdxEntityRefInfo *info)
     wire_u32(&w->out, line);
     wire_u32(&w->out, col);
     wire_u32(&w->out, roles);
+    wire_str(&w->out, *tscope ? tscope : NULL);
+    wire_str(&w->out, *tns ? tns : NULL);
     wire_end(&w->out, start);
     free(ctx);
     maybe_flush(w);
@@ -1450,6 +1460,8 @@ static enum CXChildVisitResult visit_macros(CXCursor c, CXCursor parent, CXClien
                 wire_u32(&w->out, line);
                 wire_u32(&w->out, col);
                 wire_u32(&w->out, 0);
+                wire_str(&w->out, NULL);
+                wire_str(&w->out, NULL);
                 wire_end(&w->out, start);
                 free(name);
             }
