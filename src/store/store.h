@@ -485,4 +485,194 @@ int store_restore(const char *cache_dir, const char *backup_path, struct err *er
 /* Online backup (sqlite3_backup) of the open database to dest_path. */
 int store_backup_to(struct store *st, const char *dest_path, struct err *err);
 
+/* ---- code queries -------------------------------------------------------------------------- */
+
+/*
+ * The queries behind the MCP tools and their CLI twins (spec/TOOLS.md), written once here. Each
+ * resolves its target, reads in one read transaction (one snapshot), and hands back a jansson
+ * object that is exactly the tool's structuredContent: *out is the caller's (json_decref).
+ *
+ * Shared rules:
+ *   - Locations are {file, line, column}; file is relative to the project root when inside it
+ *     (the root given to store_query_set_root, else cache_metadata "project_root").
+ *     Declarations and definitions add the extent: start_line, start_column, end_line,
+ *     end_column.
+ *   - A target that matches nothing is a normal result: the list fields empty, the symbol
+ *     fields null, and a "hint". A name that matches several symbols gives "ambiguous": true
+ *     and "candidates" [{qualified_name, kind, signature, file, line, usr}] (at most 50, with
+ *     "candidates_total"). Neither is an error.
+ *   - Lists are bounded: limit 0 means 50, at most 1000; results say total, truncated and
+ *     next_offset. No string in a result is longer than STORE_QUERY_TEXT_MAX bytes. Strings
+ *     that are not valid UTF-8 (paths, names) have each bad byte replaced by U+FFFD.
+ * Errors (all queries): ERR_INVALID (a bad argument: no name and no usr, a limit over 1000,
+ * a context_lines over 50, a NUL byte in a name), ERR_BUSY, ERR_CORRUPT, ERR_DB; get_source
+ * also ERR_IO (the source file cannot be read). Thread-safety: as the handle.
+ */
+
+struct json_t; /* jansson's json_t */
+
+#define STORE_QUERY_LIMIT_DEFAULT 50
+#define STORE_QUERY_LIMIT_MAX 1000
+#define STORE_QUERY_TEXT_MAX (100 * 1024)
+
+/*
+ * The symbol a query is about (TOOLS.md's name / usr / kind / scope). name is a simple name
+ * ("draw"), a qualified name matched as a suffix at "::" boundaries ("Widget::draw",
+ * "ui::Widget::draw"), or anchored at the global namespace with a leading "::" ("::main").
+ * Matching is case-sensitive; only when nothing matches that way does a case-insensitive match
+ * count. A constructor does not compete with its own class ("Shape" is the class), nor a typedef
+ * with the type it names ("typedef struct Point Point"). usr, when set, picks one symbol exactly
+ * and name is ignored. Placeholders (symbols only used, never declared: libc functions) are found
+ * by usr, or by name with all_scopes when no declared symbol matches. Without a kind filter,
+ * the hierarchy query tries classes first and the call queries functions first, so "Shape" is
+ * the class there and "main" the function; any kind counts when none of those match.
+ */
+struct store_target {
+    const char *name;
+    const char *usr;
+    unsigned kinds;  /* STORE_KIND_BIT mask (the `kind` filter); 0 = any kind */
+    bool all_scopes; /* scope=all: dependencies and system code too; false = project only */
+};
+
+/*
+ * The project root that result paths are made relative to, for this handle: NULL or "" goes
+ * back to cache_metadata "project_root" (what the indexer wrote). ERR_INVALID when longer than
+ * 4095 bytes.
+ */
+int store_query_set_root(struct store *st, const char *root, struct err *err);
+
+/* Role names of find_references ("call", "read", "write", "type", "address", "declaration",
+ * "definition") to their STORE_ROLE_* bit; 0 when unknown. */
+unsigned store_role_parse(const char *name);
+
+/*
+ * Name resolution alone: {symbol: {usr, name, qualified_name, kind, signature, location} | null}
+ * plus ambiguous/candidates/hint as above.
+ */
+int store_query_resolve(struct store *st, const struct store_target *t, struct json_t **out,
+                        struct err *err);
+
+/*
+ * get_symbol_info: {usr, name, qualified_name, kind, signature, namespace, parent, access,
+ * is_project, location, declaration, definition, doc {brief, full}, attributes [], template
+ * {kind, params} | null, truncated}; for classes, structs and unions also bases [{name, usr,
+ * access, virtual, location}], derived, methods, fields, nested; for functions overloads,
+ * overrides, overridden_by; for enums constants [{name, qualified_name, value, usr, location}];
+ * for typedefs and aliases target and canonical (the target with typedefs the index knows
+ * followed). Member lists hold at most 200 entries each; when one is cut, truncated is true
+ * and totals {list: count} says how many there are. Not found: usr and the other fields absent,
+ * "hint" set.
+ */
+int store_query_symbol_info(struct store *st, const struct store_target *t, struct json_t **out,
+                            struct err *err);
+
+/*
+ * get_file_outline: {file, symbols [{name, qualified_name, kind, usr, signature, line, column,
+ * start_line, start_column, end_line, end_column, definition, children []}], includes [{line,
+ * file}], total, truncated}. file is absolute, relative to the root, or a path suffix at a '/'
+ * boundary ("shapes.h") that must name one file (several: "ambiguous" and "candidates" [paths]).
+ * Nesting follows the extents (a member inside its class, a definition inside the namespace
+ * block that holds it). pattern (NULL = all) keeps symbols whose name or qualified name holds it
+ * (ASCII case-insensitive) and their parents. At most 2000 symbols (truncated).
+ */
+int store_query_file_outline(struct store *st, const char *file, const char *pattern,
+                             struct json_t **out, struct err *err);
+
+enum store_direction { STORE_DIR_BOTH = 0, STORE_DIR_UP, STORE_DIR_DOWN };
+/* "both", "up", "down" -> the enum; -1 when unknown. */
+int store_direction_parse(const char *name);
+
+struct store_hierarchy_args {
+    struct store_target target;
+    enum store_direction direction;
+    uint32_t max_depth; /* 0 = 10; at most 10000 */
+    uint32_t max_nodes; /* 0 = 200; at most 10000 */
+};
+/*
+ * get_class_hierarchy: {root, nodes {qualified_name: {kind, usr, location, depth, bases [],
+ * derived []}}, truncated}. Breadth first from the root (nodes in that order; depth is the
+ * distance from the root), up through bases and/or down through derived classes; bases and
+ * derived name the keys of other nodes, for the edges walked. Each class is one node however
+ * many paths reach it (a diamond has one top), so cycles end. truncated: an edge led past
+ * max_depth or max_nodes. Two classes with one qualified name get keys "name [usr]".
+ */
+int store_query_class_hierarchy(struct store *st, const struct store_hierarchy_args *a,
+                                struct json_t **out, struct err *err);
+
+struct store_calls_args {
+    struct store_target target;
+    bool exclude_virtual; /* incoming: count only calls to the target itself */
+    uint32_t limit;       /* callers/callees per page: 0 = 50, at most 1000 */
+    uint64_t offset;
+};
+/*
+ * find_incoming_calls: {target, callers [{symbol, sites [{file, line, column, via?}]}], total,
+ * truncated, next_offset}. Unless exclude_virtual, a virtual call to a method the target
+ * overrides (transitively, up the override chain) counts too: such a site carries "via", the
+ * qualified name of the method called. Callers are ordered by qualified name; at most 100 sites
+ * per caller (sites_total when more). A call outside any function has symbol null.
+ */
+int store_query_incoming_calls(struct store *st, const struct store_calls_args *a,
+                               struct json_t **out, struct err *err);
+/*
+ * find_outgoing_calls: {source, callees [{symbol, sites [{file, line, column, virtual?}]}],
+ * total, truncated, next_offset}, callees in the order of their first call site.
+ */
+int store_query_outgoing_calls(struct store *st, const struct store_calls_args *a,
+                               struct json_t **out, struct err *err);
+
+struct store_path_args {
+    struct store_target from, to;
+    uint32_t max_depth; /* calls per path: 0 = 10; at most 100 */
+    uint32_t max_paths; /* 0 = 10; at most 1000 */
+};
+/*
+ * trace_call_path: {from [symbols], to [symbols], paths [[{qualified_name, kind, usr, location,
+ * site?}]], truncated}. Paths follow call edges from `from` to `to`, shortest first, without
+ * visiting a function twice (cycle safe); site is where the previous step calls this one. A
+ * name that matches overloads of one function (every candidate has the same qualified name,
+ * "geo::Sink::operator<<") stands for all of them, so from and to are lists; any other
+ * ambiguity answers with "ambiguous", "argument" ("from" or "to") and the candidates. The
+ * search walks backwards from `to` (max_depth levels, at most 20000 functions) and then
+ * enumerates paths from `from`; truncated says a bound cut it short. from == to gives the
+ * one-step path.
+ */
+int store_query_call_path(struct store *st, const struct store_path_args *a, struct json_t **out,
+                          struct err *err);
+
+struct store_refs_args {
+    struct store_target target;
+    unsigned roles;   /* STORE_ROLE_* mask: a use with any of these roles; 0 = every use */
+    const char *file; /* only uses in this file (as get_file_outline takes it); NULL = any */
+    uint32_t limit;   /* 0 = 50, at most 1000 */
+    uint64_t offset;
+};
+/*
+ * find_references: {target, references [{location, role, roles [], context, line_text}],
+ * total, truncated, next_offset}, ordered by file, line, column. Declarations and definitions
+ * count as references with the roles "declaration" and "definition". role is the main role
+ * (definition, declaration, call, write, read, address, type, or "reference" for a bare use such
+ * as a namespace qualifier or a macro expansion); roles has every role, call details (virtual,
+ * member, construct) included. context is the enclosing symbol ({qualified_name, kind, usr}) or
+ * null; line_text is the source line as it is on disk now (null when unreadable).
+ */
+int store_query_references(struct store *st, const struct store_refs_args *a, struct json_t **out,
+                           struct err *err);
+
+struct store_source_args {
+    struct store_target target;
+    bool declaration;       /* which: the declaration instead of the definition */
+    uint32_t context_lines; /* lines before and after the extent; at most 50 */
+};
+/*
+ * get_source: {symbol, which, file, start_line, end_line, text, truncated, stale, message?}.
+ * The text is read from the file by the stored extent (plus context_lines), cut at a line end
+ * to stay within STORE_QUERY_TEXT_MAX (truncated). which says what was shown: a symbol without
+ * a definition shows its declaration and the other way round. When the file's content hash is
+ * not the indexed one, stale is true and message says the lines may have moved. ERR_IO when the
+ * file cannot be read.
+ */
+int store_query_source(struct store *st, const struct store_source_args *a, struct json_t **out,
+                       struct err *err);
+
 #endif

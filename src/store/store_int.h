@@ -5,6 +5,7 @@
 #ifndef CIDX_STORE_INT_H
 #define CIDX_STORE_INT_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "store.h"
@@ -80,6 +81,26 @@ enum store_stmt {
     STMT_DUMP_INCLUDES,
     STMT_DUMP_HEADERS,
     STMT_DUMP_ERRORS,
+    STMT_Q_SYM_BY_NAME,
+    STMT_Q_SYM_PLACEHOLDER,
+    STMT_Q_SYMBOLS,
+    STMT_Q_DECLS,
+    STMT_Q_CHILDREN,
+    STMT_Q_OVERLOADS,
+    STMT_Q_OVERRIDES,
+    STMT_Q_OVERRIDDEN_BY,
+    STMT_Q_BASES,
+    STMT_Q_DERIVED,
+    STMT_Q_FILE_BY_PATH,
+    STMT_Q_FILE_BY_SUFFIX,
+    STMT_Q_FILE_DECLS,
+    STMT_Q_FILE_INCLUDES,
+    STMT_Q_CALLERS,
+    STMT_Q_CALLEES,
+    STMT_Q_CALLER_EDGES,
+    STMT_Q_FILE_PATH,
+    STMT_Q_REFS_COUNT,
+    STMT_Q_REFS_PAGE,
     STMT_COUNT_
 };
 
@@ -94,6 +115,9 @@ struct qstat {
     uint64_t max_ns;
     uint32_t hist[QSTAT_BUCKETS];
 };
+
+/* Longest project root store_query_set_root keeps, NUL included. */
+#define STORE_QROOT_MAX 4096
 
 struct store {
     sqlite3 *db;
@@ -114,6 +138,7 @@ struct store {
     unsigned busy_limit_ms;
     uint64_t busy_started_ns;
     struct qstat qstats[STORE_Q_COUNT_];
+    char qroot[STORE_QROOT_MAX]; /* store_query_set_root; "" = cache_metadata project_root */
 };
 
 /* Prepares (once) and returns statement id, reset and with bindings cleared. */
@@ -206,5 +231,100 @@ int store_bulk_recover(struct store *st, struct err *err);
 int store_backup_make(struct store *st, const char *reason, char **out_path, struct err *err);
 /* Moves a damaged database (and its -wal/-shm) aside; *out_path is the caller's. */
 int store_move_aside(const char *db_path, const char *reason, char **out_path, struct err *err);
+
+/* ---- code queries (store_query*.c) ------------------------------------------------------- */
+
+/* One symbols row; strings live in the query's arena. */
+struct qsym {
+    int64_t id; /* 0: not found */
+    int64_t scope_id;
+    const char *usr, *name, *qname, *signature, *ns, *parent, *file;
+    const char *brief, *doc, *tparams, *target;
+    enum store_kind kind, parent_kind;
+    enum store_access access;
+    enum store_template template_kind;
+    unsigned attrs;
+    uint32_t line, col;
+    bool is_project, loc_is_def;
+};
+
+/* One query's state: the handle, the read transaction, the root and an arena. */
+struct qctx {
+    struct store *st;
+    struct err *err;
+    struct arena mem;
+    char *root; /* "" when paths stay absolute */
+    size_t root_len;
+    bool reading;
+    uint64_t t0;
+};
+
+/* Opens the read transaction and finds the root. store_q_end always runs after a begin. */
+int store_q_begin(struct qctx *q, struct store *st, struct err *err);
+void store_q_end(struct qctx *q);
+/* A database error while running a query's statement. */
+int store_q_dberr(struct qctx *q, int rc, const char *what);
+
+/* JSON values: a string (NULL gives null; bad UTF-8 repaired; capped at STORE_QUERY_TEXT_MAX),
+ * a path made relative to the root, a location (null without a path). */
+json_t *store_q_str(const char *s);
+json_t *store_q_strn(const char *s, size_t len);
+const char *store_q_rel(const struct qctx *q, const char *path);
+json_t *store_q_path(const struct qctx *q, const char *path);
+json_t *store_q_loc(const struct qctx *q, const char *path, uint32_t line, uint32_t col);
+/* {usr, name, qualified_name, kind, signature, location} of a symbol. */
+json_t *store_q_sym_json(const struct qctx *q, const struct qsym *s);
+/* {qualified_name, kind, usr} (a reference's context). */
+json_t *store_q_sym_brief(const struct qsym *s);
+/* The attribute names of a STORE_ATTR mask as a JSON array. */
+json_t *store_q_attrs(unsigned attrs);
+
+/* Reads the rows of ids[0..n) into out[0..n) (id 0 where a symbol is missing). */
+int store_q_symbols(struct qctx *q, const int64_t *ids, size_t n, struct qsym *out);
+/* Reads one symbol row; out->id 0 when missing. */
+int store_q_symbol(struct qctx *q, int64_t id, struct qsym *out);
+
+/*
+ * Resolves a target. Resolved: out is the symbol. Otherwise out->id is 0 and res (the result
+ * being built) has received "ambiguous" and "candidates", or a "hint". what names the
+ * argument in messages ("name", "from"...).
+ */
+int store_q_resolve(struct qctx *q, const struct store_target *t, const char *what,
+                    struct qsym *out, json_t *res);
+
+/* store_q_resolve, trying the kinds of prefer first when the target has no kind filter (a
+ * hierarchy wants the class "Shape", not its constructors); any kind when none of those match. */
+int store_q_resolve_pref(struct qctx *q, const struct store_target *t, unsigned prefer,
+                         const char *what, struct qsym *out, json_t *res);
+
+/* A map from symbol ids (never 0) to indexes, for graph walks. Zero-initialized is empty. */
+struct qidmap {
+    int64_t *keys;
+    long *vals;
+    size_t cap, n;
+};
+/* The value stored for id, -1 when absent. */
+long store_q_idmap_get(const struct qidmap *m, int64_t id);
+void store_q_idmap_put(struct qidmap *m, int64_t id, long val);
+void store_q_idmap_release(struct qidmap *m);
+
+/* The target of a typedef or alias with the typedefs and aliases the index knows followed
+ * (at most 8 steps); NULL when it has none. Arena string. */
+const char *store_q_canonical(struct qctx *q, const struct qsym *sym);
+
+/* A limit argument: 0 gives the default; over the maximum is ERR_INVALID. */
+int store_q_limit(struct qctx *q, uint32_t in, uint32_t *out);
+/* Sets total, truncated and next_offset of a page. */
+void store_q_page(json_t *res, uint64_t total, uint64_t offset, size_t n);
+
+/*
+ * A file argument: absolute, relative to the root, or a path suffix. *ids is a JSON array of
+ * matching file ids (one, or several for a suffix), NULL when none; *path the single match.
+ */
+int store_q_file_find(struct qctx *q, const char *file, bool want_one, json_t **ids,
+                      const char **path, const char **hash, json_t *res);
+
+/* A whole source file for reading lines (at most 64 MB); ERR_IO with a message when it fails. */
+int store_q_read_file(struct qctx *q, const char *path, char **buf, size_t *len);
 
 #endif

@@ -473,6 +473,89 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
                             " ORDER BY f.path",
     [STMT_ORPHAN_HEADERS] = "SELECT path FROM files WHERE is_header = 1 AND id NOT IN"
                             " (SELECT included_id FROM includes) ORDER BY path",
+    /* Code queries (store_query*.c). Resolution: the exact-name range of symbols_name, the
+       qualified suffix checked in C. */
+    [STMT_Q_SYM_BY_NAME] = "SELECT s.id, s.name, sc.qname, s.kind FROM symbols s"
+                           " JOIN scopes sc ON sc.id = s.scope_id WHERE s.is_project = ?1 AND"
+                           " s.name = ?2 COLLATE NOCASE AND s.file_id IS NOT NULL AND"
+                           " (?3 = 0 OR (?3 >> s.kind) & 1)",
+    /* Placeholders are in no name index: a scan, run only when nothing declared matched. */
+    [STMT_Q_SYM_PLACEHOLDER] = "SELECT s.id, s.name, sc.qname, s.kind FROM symbols s"
+                               " JOIN scopes sc ON sc.id = s.scope_id WHERE s.file_id IS NULL AND"
+                               " s.name = ?2 COLLATE NOCASE AND (?3 = 0 OR (?3 >> s.kind) & 1)"
+                               " LIMIT 1000",
+    /* Symbol rows by a JSON array of ids (?1); j.key is the position in the array. */
+    [STMT_Q_SYMBOLS] =
+        "SELECT j.key, s.id, s.usr, s.name, " SQL_QNAME_S ", s.signature, sc.ns, sc.qname,"
+        " s.kind, s.access, s.template_kind, s.attrs, s.is_project, f.path, s.line, s.col,"
+        " s.loc_is_def, s.brief, s.doc, s.template_params, s.target, sc.kind, s.scope_id"
+        " FROM json_each(?1) j JOIN symbols s ON s.id = j.value"
+        " JOIN scopes sc ON sc.id = s.scope_id LEFT JOIN files f ON f.id = s.file_id",
+    /* Declarations of one symbol, the definitions first, each group in (path, line) order. */
+    [STMT_Q_DECLS] = "SELECT f.path, d.is_def, d.line, d.col, d.end_line, d.end_col, d.ext_line,"
+                     " d.ext_col, d.file_id, f.hash FROM decls d JOIN files f ON f.id = d.file_id"
+                     " WHERE d.symbol_id = ?1 ORDER BY d.is_def DESC, f.path, d.line, d.col",
+    /* Members of a scope (?1), in the order they are declared in the parent's file (?2). */
+    [STMT_Q_CHILDREN] = "SELECT s.id, s.kind FROM symbols s WHERE s.scope_id = ?1 AND"
+                        " s.file_id IS NOT NULL ORDER BY coalesce((SELECT min(d.line * 65536 +"
+                        " min(d.col, 65535)) FROM decls d WHERE d.file_id = ?2 AND"
+                        " d.symbol_id = s.id), 1 << 50), s.file_id, s.line, s.col, s.id",
+    /* "+s.scope_id": the name range, not the scope (the global scope holds thousands) */
+    [STMT_Q_OVERLOADS] = "SELECT s.id FROM symbols s WHERE s.is_project IN (0, 1) AND"
+                         " s.name = ?1 COLLATE NOCASE AND s.name = ?1 AND +s.scope_id = ?2 AND"
+                         " s.file_id IS NOT NULL AND s.id <> ?3 AND (?4 >> s.kind) & 1"
+                         " ORDER BY s.file_id, s.line, s.col, s.id",
+    [STMT_Q_OVERRIDES] = "SELECT DISTINCT overridden_id FROM overrides WHERE symbol_id = ?1",
+    [STMT_Q_OVERRIDDEN_BY] = "SELECT DISTINCT symbol_id FROM overrides WHERE overridden_id = ?1",
+    [STMT_Q_BASES] = "SELECT e.base_id, e.access, e.is_virtual FROM bases e"
+                     " WHERE e.derived_id = ?1 ORDER BY e.file_id, e.line, e.col, e.base_id",
+    [STMT_Q_DERIVED] = "SELECT e.derived_id, e.access, e.is_virtual FROM bases e"
+                       " WHERE e.base_id = ?1 ORDER BY e.file_id, e.line, e.col, e.derived_id",
+    [STMT_Q_FILE_BY_PATH] = "SELECT id, path, hash FROM files WHERE path = ?1",
+    [STMT_Q_FILE_BY_SUFFIX] = "SELECT id, path, hash FROM files WHERE indexed_at > 0 AND"
+                              " substr(path, -length(?1)) = ?1 AND"
+                              " substr(path, -length(?1) - 1, 1) = '/' ORDER BY path LIMIT 51",
+    /* A file's declarations in extent order (outline). */
+    [STMT_Q_FILE_DECLS] =
+        "SELECT d.symbol_id, d.line, d.col, d.end_line, d.end_col, d.ext_line, d.ext_col,"
+        " d.is_def, s.name, " SQL_QNAME_S ", s.kind, s.usr, s.signature, s.access, s.attrs"
+        " FROM decls d JOIN symbols s ON s.id = d.symbol_id JOIN scopes sc ON sc.id = s.scope_id"
+        " WHERE d.file_id = ?1 ORDER BY CASE WHEN d.ext_line > 0 THEN d.ext_line ELSE d.line END,"
+        " CASE WHEN d.ext_line > 0 THEN d.ext_col ELSE d.col END, d.line, d.col, d.symbol_id",
+    [STMT_Q_FILE_INCLUDES] = "SELECT i.line, g.path FROM includes i JOIN files g ON"
+                             " g.id = i.included_id WHERE i.file_id = ?1 ORDER BY i.line, g.path",
+    /* Calls of a symbol (?1); with ?2 only virtual ones (through a method the target overrides). */
+    [STMT_Q_CALLERS] = "SELECT r.context_id, r.roles, f.path, r.line, r.col FROM refs r"
+                       " JOIN files f ON f.id = r.file_id WHERE r.symbol_id = ?1 AND"
+                       " r.roles & 16 AND (?2 = 0 OR r.roles & 128)"
+                       " ORDER BY f.path, r.line, r.col",
+    /* Calls made by a function (?1): the partial index refs_caller. */
+    [STMT_Q_CALLEES] = "SELECT r.symbol_id, r.roles, f.path, r.line, r.col FROM refs r"
+                       " JOIN files f ON f.id = r.file_id WHERE r.context_id = ?1 AND r.roles & 16"
+                       " ORDER BY f.path, r.line, r.col, r.symbol_id",
+    /* The callers of ?1 with their sites, for the path search's backward walk. */
+    [STMT_Q_CALLER_EDGES] = "SELECT r.context_id, r.file_id, r.line, r.col FROM refs r"
+                            " WHERE r.symbol_id = ?1 AND r.roles & 16 AND r.context_id IS NOT NULL"
+                            " ORDER BY r.context_id, r.file_id, r.line, r.col",
+    [STMT_Q_FILE_PATH] = "SELECT path FROM files WHERE id = ?1",
+    /* References of ?1: uses (refs) and declarations (decls, as roles 1 and 2), filtered by a
+       role mask (?2, 0 = all) and a JSON array of file ids (?3, NULL = all). */
+    [STMT_Q_REFS_COUNT] =
+        "SELECT (SELECT count(*) FROM refs r WHERE r.symbol_id = ?1 AND (?2 = 0 OR r.roles & ?2)"
+        " AND (?3 IS NULL OR r.file_id IN (SELECT value FROM json_each(?3))))"
+        " + (SELECT count(*) FROM decls d WHERE d.symbol_id = ?1 AND"
+        " (?2 = 0 OR ?2 & (1 + d.is_def)) AND"
+        " (?3 IS NULL OR d.file_id IN (SELECT value FROM json_each(?3))))",
+    [STMT_Q_REFS_PAGE] =
+        "SELECT f.path, x.line, x.col, x.roles, x.context_id FROM ("
+        " SELECT r.file_id, r.line, r.col, r.roles, r.context_id FROM refs r"
+        " WHERE r.symbol_id = ?1 AND (?2 = 0 OR r.roles & ?2)"
+        " AND (?3 IS NULL OR r.file_id IN (SELECT value FROM json_each(?3)))"
+        " UNION ALL SELECT d.file_id, d.line, d.col, 1 + d.is_def, NULL FROM decls d"
+        " WHERE d.symbol_id = ?1 AND (?2 = 0 OR ?2 & (1 + d.is_def))"
+        " AND (?3 IS NULL OR d.file_id IN (SELECT value FROM json_each(?3)))"
+        ") x JOIN files f ON f.id = x.file_id ORDER BY f.path, x.line, x.col, x.roles & 3 DESC"
+        " LIMIT ?4 OFFSET ?5",
     [STMT_DUMP_FILES] = dump_files_sql,
     [STMT_DUMP_SYMBOLS] = dump_symbols_sql,
     [STMT_DUMP_DECLS] = dump_decls_sql,
