@@ -58,6 +58,7 @@ struct cli_command {
 
 extern const struct cli_command cmd_index, cmd_stats, cmd_doctor, cmd_maintain, cmd_restore,
     cmd_search, cmd_dump;
+extern const struct cli_command cmd_serve;
 
 /* The table of every subcommand (main.c). */
 extern const struct cli_command *const cli_commands[];
