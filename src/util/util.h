@@ -12,6 +12,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/* The headers that declare (or define inline, with optimization on) the banned functions come
+ * before banned.h: its macros must not rewrite their declarations. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "banned.h"
 
