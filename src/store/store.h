@@ -505,8 +505,8 @@ int store_backup_to(struct store *st, const char *dest_path, struct err *err);
  *     next_offset. No string in a result is longer than STORE_QUERY_TEXT_MAX bytes. Strings
  *     that are not valid UTF-8 (paths, names) have each bad byte replaced by U+FFFD.
  * Errors (all queries): ERR_INVALID (a bad argument: no name and no usr, a limit over 1000,
- * a context_lines over 50, a NUL byte in a name), ERR_BUSY, ERR_CORRUPT, ERR_DB; get_source
- * also ERR_IO (the source file cannot be read). Thread-safety: as the handle.
+ * a context_lines over 50), ERR_BUSY, ERR_CORRUPT, ERR_DB; get_source also the errors of
+ * reading the source file. Thread-safety: as the handle.
  */
 
 struct json_t; /* jansson's json_t */
@@ -669,8 +669,8 @@ struct store_source_args {
  * The text is read from the file by the stored extent (plus context_lines), cut at a line end
  * to stay within STORE_QUERY_TEXT_MAX (truncated). which says what was shown: a symbol without
  * a definition shows its declaration and the other way round. When the file's content hash is
- * not the indexed one, stale is true and message says the lines may have moved. ERR_IO when the
- * file cannot be read.
+ * not the indexed one, stale is true and message says the lines may have moved. A file that is
+ * gone is ERR_NOTFOUND, one that cannot be read ERR_IO or ERR_READONLY (the message names it).
  */
 int store_query_source(struct store *st, const struct store_source_args *a, struct json_t **out,
                        struct err *err);

@@ -242,7 +242,8 @@ static int incoming(struct qctx *q, const struct store_calls_args *a, json_t *re
     if (!rc)
         rc = fetch_group_rows(q, g.v, 0, g.n);
     if (!rc) {
-        qsort(g.v, g.n, sizeof(*g.v), group_name_cmp);
+        if (g.n > 1)
+            qsort(g.v, g.n, sizeof(*g.v), group_name_cmp);
         for (size_t i = 0; i < g.n; i++)
             qsort(g.v[i].sites, g.v[i].n, sizeof(*g.v[i].sites), site_cmp);
         rc = emit_groups(q, &g, "callers", chain, false, limit, a->offset, res);

@@ -400,7 +400,8 @@ static int call_path(struct qctx *q, const struct store_path_args *a, json_t *re
         }
         if (nstarts) {
             for (size_t i = 0; i < ps.n; i++)
-                qsort(ps.v[i].out, ps.v[i].nout, sizeof(*ps.v[i].out), edge_cmp);
+                if (ps.v[i].nout > 1)
+                    qsort(ps.v[i].out, ps.v[i].nout, sizeof(*ps.v[i].out), edge_cmp);
             ps.stack = xmalloc(sizeof(*ps.stack) * (ps.max_depth + 1));
             ps.edge_of = xmalloc(sizeof(*ps.edge_of) * (ps.max_depth + 1));
             ps.on_path = xcalloc(ps.n, sizeof(*ps.on_path));
