@@ -63,6 +63,7 @@ struct wproc {
     struct wire_stream ws;
     struct strbuf pending; /* frames of the task in flight: [u32 len][payload]... */
     long task;             /* index in tasks, -1 when idle */
+    size_t closed_sent;    /* how much of run.closed this worker has been told */
     uint64_t started_ns;
     bool eof;
 };
@@ -94,6 +95,10 @@ struct run {
     struct strmap known;        /* path -> struct known* */
     struct strmap open_headers; /* changed/removed headers that accept a new report */
     struct strmap claimed;      /* headers written in this run */
+    /* Headers whose records no unit needs to send: unchanged ones of a refresh and the ones
+     * claimed in this run. Workers are told the new ones with each task. Keys of claimed/known. */
+    const char **closed;
+    size_t nclosed, closed_alloc;
     size_t *queue;
     size_t qhead, qtail, qcap;
     struct wproc *wp;
@@ -366,6 +371,12 @@ static int load_sources(struct run *r, struct err *err)
 
 /* ---- the plan ---- */
 
+static void close_header(struct run *r, const char *path)
+{
+    ALLOC_GROW(r->closed, r->nclosed + 1, r->closed_alloc);
+    r->closed[r->nclosed++] = path;
+}
+
 static int collect_known(void *ctx, const struct store_file_info *fi)
 {
     struct run *r = ctx;
@@ -515,6 +526,11 @@ static int plan(struct run *r, struct err *err)
         else
             r->sum->unchanged++;
     }
+    for (i = 0; i < r->known.cap; i++) {
+        const struct known *k = r->known.vals[i];
+        if (r->known.keys[i] && k->is_header && !strmap_has(&r->open_headers, r->known.keys[i]))
+            close_header(r, r->known.keys[i]);
+    }
     return 0;
 }
 
@@ -595,10 +611,15 @@ static int send_task(struct run *r, struct wproc *w, size_t ti)
     wire_u32(&sb, (uint32_t)t->argc);
     for (i = 0; i < t->argc; i++)
         wire_str(&sb, t->argv[i]);
+    /* the headers closed since this worker's last task: it need not extract them */
+    wire_u32(&sb, (uint32_t)(r->nclosed - w->closed_sent));
+    for (i = w->closed_sent; i < r->nclosed; i++)
+        wire_str(&sb, r->closed[i]);
     wire_end(&sb, start);
     rc = wire_write_all(w->to_fd, sb.buf, sb.len);
     strbuf_release(&sb);
     if (rc == 0) {
+        w->closed_sent = r->nclosed;
         w->task = (long)ti;
         w->started_ns = time_mono_ns();
         strbuf_reset(&w->pending);
@@ -896,7 +917,7 @@ static int write_tu(struct run *r, struct wproc *w, struct err *err)
         if (!rc)
             rc = store_header_claim(r->st, f->path, t->file, f->hash, t->args_hash, err);
         if (!rc) {
-            strmap_put(&r->claimed, f->path, NULL);
+            close_header(r, strmap_put(&r->claimed, f->path, NULL));
             r->sum->headers++;
         }
     }
@@ -1461,6 +1482,7 @@ done:
             free(k);
         }
     }
+    free(r.closed);
     strmap_clear(&r.known);
     strmap_clear(&r.task_by_file);
     strmap_clear(&r.open_headers);

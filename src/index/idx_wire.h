@@ -27,7 +27,8 @@
 #define WIRE_MAX_FRAME ((uint32_t)256 << 20)
 
 enum wire_type {
-    WIRE_TASK = 'T', /* u32 task id, u32 flags, str directory, str file, u32 argc, argc x str */
+    WIRE_TASK = 'T', /* u32 task id, u32 flags, str directory, str file, u32 argc, argc x str,
+                        u32 n, n x str: headers the indexer has closed since the last task */
     WIRE_QUIT = 'Q',
     WIRE_FILE = 'F', /* u32 no, str path, str hash, u64 mtime_ns, u64 size, u32 flags */
     WIRE_SYM = 'S',  /* see idx_worker.c put_symbol / idx_sink.c for the field order */

@@ -92,7 +92,7 @@ struct worker {
     const char *root;
     struct idx_config *cfg; /* may be NULL: no configuration beyond the root */
     bool test_hooks;
-    struct strmap sent; /* session: canonical paths of the headers already reported */
+    struct strmap sent; /* session: headers already reported, or closed by the indexer */
 
     /* task */
     unsigned flags;
@@ -1675,6 +1675,15 @@ static void run_task(struct worker *w, struct wire_reader *r)
     argv = xcalloc((size_t)argc + 1, sizeof(*argv));
     for (i = 0; i < argc; i++)
         argv[i] = wire_get_str(r);
+    {
+        /* headers the indexer already has: reported by path only, never extracted */
+        uint32_t nclosed = wire_get_u32(r);
+        for (i = 0; i < nclosed && !r->bad; i++) {
+            const char *h = wire_get_str(r);
+            if (h)
+                strmap_put(&w->sent, h, NULL);
+        }
+    }
     if (r->bad) {
         free(argv);
         done(w, task, WIRE_DONE_FAILED, "malformed task", 0);
