@@ -2,16 +2,18 @@
  * store_query_path.c - trace_call_path: call chains from one function to another, shortest
  * first.
  *
- * 1. A breadth-first walk backwards from `to` over its callers (refs_symbol, one statement per
- *    function) gives every function that reaches `to` within max_depth calls, its distance to
- *    `to`, and every call edge into the functions it expanded, with a site. The walk stops at
- *    max_depth levels or WALK_MAX functions (truncated), and never expands `from`.
- * 2. Paths are enumerated from `from` for each length L from the shortest up to max_depth: a
- *    depth-first search that takes an edge only when the callee is not on the path already
- *    (cycle safe) and is at most L - k - 1 calls from `to`, so nearly every branch ends at
- *    `to`. At most max_paths paths, and STEP_MAX edges tried (truncated).
- * Reading backwards keeps the work proportional to what reaches `to`, which for most questions
- * ("how does main reach parse?") is far smaller than what `from` reaches.
+ * The search walks backwards from `to` over callers (refs_symbol, one statement per function),
+ * level by level: after level L - 1 is expanded, every function within L calls of `to` is known
+ * with its distance, and so is every call edge into the functions within L - 1 calls. That is
+ * all a path of exactly L calls uses, so each level is followed by the enumeration of the paths
+ * of that length from `from`: a depth-first search that takes an edge only when the callee is
+ * not on the path already (cycle safe) and is close enough to `to` to end the path in time. The
+ * search stops when it has max_paths paths, at max_depth, or when a bound cuts it (WALK_MAX
+ * functions walked, STEP_MAX edges tried: truncated). `from` itself is never expanded.
+ *
+ * Walking backwards keeps the work proportional to what reaches `to`, which for most questions
+ * ("how does main reach parse?") is far smaller than what `from` reaches; stopping at max_paths
+ * keeps it proportional to how far the answer is.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +35,8 @@ struct pedge {
 
 struct pnode {
     int64_t id;
-    uint32_t dist; /* calls from this function to `to` */
-    bool expanded;
+    uint32_t dist;     /* calls from this function to `to` */
+    bool sorted;       /* out is in site order */
     struct pedge *out; /* call edges from this function into expanded functions */
     size_t nout, aout;
 };
@@ -47,6 +49,7 @@ struct pathsearch {
     uint32_t max_depth, max_paths;
     size_t ntargets;
     bool truncated;
+    bool out_of_steps;
     /* enumeration */
     long *stack;     /* nodes of the current path */
     size_t *edge_of; /* the edge taken into stack[k] (k >= 1) */
@@ -73,62 +76,54 @@ static long node_get(struct pathsearch *ps, int64_t id, uint32_t dist, bool *is_
     return (long)ps->n++;
 }
 
-/* Step 1: nodes [0, ntargets) are `to`; finds every function that reaches them and the edges
- * into the functions it expands. */
-static int walk_back(struct pathsearch *ps, const struct qsym *from, size_t nfrom)
+/*
+ * Step 1, one level: expands the functions [from_node, to_node) (all at distance depth from
+ * `to`): records every call edge into them, and their callers not seen yet at depth + 1.
+ */
+static int expand_level(struct pathsearch *ps, const struct qsym *from, size_t nfrom,
+                        size_t from_node, size_t to_node, uint32_t depth)
 {
     struct qctx *q = ps->q;
-    size_t level_start = 0, level_end = ps->n;
-    uint32_t depth = 0;
     int rc = 0;
 
-    while (level_start < level_end && depth < ps->max_depth && !rc) {
-        for (size_t i = level_start; i < level_end && !rc; i++) {
-            sqlite3_stmt *s;
-            int64_t last = 0;
-            bool source = false;
-            for (size_t k = 0; k < nfrom; k++)
-                source = source || from[k].id == ps->v[i].id;
-            if (source)
-                continue; /* paths start there: its callers do not matter */
-            s = store_stmt(q->st, STMT_Q_CALLER_EDGES);
-            if (!s) {
-                rc = store_q_dberr(q, sqlite3_errcode(q->st->db), "cannot read callers");
-                break;
+    for (size_t i = from_node; i < to_node && !rc; i++) {
+        sqlite3_stmt *s;
+        int64_t last = 0;
+        bool source = false;
+        for (size_t k = 0; k < nfrom; k++)
+            source = source || from[k].id == ps->v[i].id;
+        if (source)
+            continue; /* paths start there: its callers do not matter */
+        s = store_stmt(q->st, STMT_Q_CALLER_EDGES);
+        if (!s)
+            return store_q_dberr(q, sqlite3_errcode(q->st->db), "cannot read callers");
+        sqlite3_bind_int64(s, 1, ps->v[i].id);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            int64_t caller = sqlite3_column_int64(s, 0);
+            struct pnode *c;
+            struct pedge *e;
+            bool is_new;
+            long k;
+            if (caller == last)
+                continue; /* one site per edge: the first, rows come in site order */
+            last = caller;
+            if (store_q_idmap_get(&ps->ids, caller) < 0 && ps->n >= WALK_MAX) {
+                ps->truncated = true;
+                continue;
             }
-            sqlite3_bind_int64(s, 1, ps->v[i].id);
-            ps->v[i].expanded = true;
-            while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-                int64_t caller = sqlite3_column_int64(s, 0);
-                struct pnode *c;
-                struct pedge *e;
-                bool is_new;
-                long k;
-                if (caller == last)
-                    continue; /* one site per edge: the first, rows come in site order */
-                last = caller;
-                if (store_q_idmap_get(&ps->ids, caller) < 0 && ps->n >= WALK_MAX) {
-                    ps->truncated = true;
-                    continue;
-                }
-                k = node_get(ps, caller, depth + 1, &is_new);
-                c = &ps->v[k];
-                ALLOC_GROW(c->out, c->nout + 1, c->aout);
-                e = &c->out[c->nout++];
-                e->to = (long)i;
-                e->file_id = sqlite3_column_int64(s, 1);
-                e->line = (uint32_t)sqlite3_column_int(s, 2);
-                e->col = (uint32_t)sqlite3_column_int(s, 3);
-            }
-            sqlite3_reset(s);
-            rc = rc == SQLITE_DONE ? 0 : store_q_dberr(q, rc, "cannot read callers");
+            k = node_get(ps, caller, depth + 1, &is_new);
+            c = &ps->v[k];
+            ALLOC_GROW(c->out, c->nout + 1, c->aout);
+            c->sorted = false;
+            e = &c->out[c->nout++];
+            e->to = (long)i;
+            e->file_id = sqlite3_column_int64(s, 1);
+            e->line = (uint32_t)sqlite3_column_int(s, 2);
+            e->col = (uint32_t)sqlite3_column_int(s, 3);
         }
-        level_start = level_end;
-        level_end = ps->n;
-        depth++;
+        sqlite3_reset(s);
+        rc = rc == SQLITE_DONE ? 0 : store_q_dberr(q, rc, "cannot read callers");
     }
-    /* functions left unexpanded at the last level may have callers: paths through them would
-       be longer than max_depth, which is the limit asked for, not a cut */
     return rc;
 }
 
@@ -190,7 +185,7 @@ static void extend(struct pathsearch *ps, size_t k, uint32_t left)
     for (size_t i = 0; i < u->nout && ps->npaths < ps->max_paths; i++) {
         long v = u->out[i].to;
         if (++ps->steps > STEP_MAX) {
-            ps->truncated = true;
+            ps->truncated = ps->out_of_steps = true;
             return;
         }
         if (ps->on_path[v] || ps->v[v].dist > left - 1)
@@ -387,41 +382,45 @@ static int call_path(struct qctx *q, const struct store_path_args *a, json_t *re
     }
     if (!trivial) {
         long *starts = xmalloc(sizeof(*starts) * nfrom);
-        uint32_t shortest = UINT32_MAX;
-        size_t nstarts = 0;
-        rc = walk_back(&ps, from, nfrom);
-        for (size_t i = 0; !rc && i < nfrom; i++) {
-            long k = store_q_idmap_get(&ps.ids, from[i].id);
-            if (k < 0)
-                continue;
-            starts[nstarts++] = k;
-            if (ps.v[k].dist < shortest)
-                shortest = ps.v[k].dist;
-        }
-        if (nstarts) {
-            for (size_t i = 0; i < ps.n; i++)
-                if (ps.v[i].nout > 1)
-                    qsort(ps.v[i].out, ps.v[i].nout, sizeof(*ps.v[i].out), edge_cmp);
-            ps.stack = xmalloc(sizeof(*ps.stack) * (ps.max_depth + 1));
-            ps.edge_of = xmalloc(sizeof(*ps.edge_of) * (ps.max_depth + 1));
-            ps.on_path = xcalloc(ps.n, sizeof(*ps.on_path));
-            for (uint32_t len = shortest;
-                 len <= ps.max_depth && ps.npaths < ps.max_paths && !ps.truncated; len++) {
-                for (size_t i = 0; i < nstarts && ps.npaths < ps.max_paths; i++) {
-                    if (ps.v[starts[i]].dist > len)
-                        continue;
-                    ps.stack[0] = starts[i];
-                    ps.on_path[starts[i]] = true;
-                    extend(&ps, 0, len);
-                    ps.on_path[starts[i]] = false;
-                }
+        size_t level_start = 0, level_end = ps.n;
+        ps.stack = xmalloc(sizeof(*ps.stack) * (ps.max_depth + 1));
+        ps.edge_of = xmalloc(sizeof(*ps.edge_of) * (ps.max_depth + 1));
+        /* paths of length len need the edges into every function within len - 1 calls of
+           `to`: expand one level, then enumerate that length, and stop as soon as there are
+           enough paths, before the walk covers everything that reaches `to` */
+        for (uint32_t len = 1; len <= ps.max_depth && !rc; len++) {
+            size_t nstarts = 0;
+            rc = expand_level(&ps, from, nfrom, level_start, level_end, len - 1);
+            level_start = level_end;
+            level_end = ps.n;
+            for (size_t i = 0; !rc && i < nfrom; i++) {
+                long k = store_q_idmap_get(&ps.ids, from[i].id);
+                if (k >= 0 && ps.v[k].dist <= len)
+                    starts[nstarts++] = k;
             }
-        } else if (!rc) {
+            if (rc || !nstarts)
+                continue;
+            for (size_t i = 0; i < ps.n; i++) {
+                if (!ps.v[i].sorted && ps.v[i].nout > 1)
+                    qsort(ps.v[i].out, ps.v[i].nout, sizeof(*ps.v[i].out), edge_cmp);
+                ps.v[i].sorted = true;
+            }
+            free(ps.on_path);
+            ps.on_path = xcalloc(ps.n, sizeof(*ps.on_path));
+            for (size_t i = 0; i < nstarts && ps.npaths < ps.max_paths && !ps.out_of_steps; i++) {
+                ps.stack[0] = starts[i];
+                ps.on_path[starts[i]] = true;
+                extend(&ps, 0, len);
+                ps.on_path[starts[i]] = false;
+            }
+            if (ps.npaths >= ps.max_paths || ps.out_of_steps)
+                break;
+        }
+        if (!rc && !ps.npaths)
             json_object_set_new(res, "hint",
                                 json_string("no call chain within max_depth; raise max_depth, or "
                                             "the call may go through a function pointer or a "
                                             "virtual method the index cannot follow"));
-        }
         free(starts);
     }
     if (!rc)
