@@ -8,6 +8,11 @@ pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libjansson-dev lib
 if [ "${1:-}" = "--test" ]; then
   # clang and its libFuzzer runtime for scripts/fuzz-smoke.sh
   pkgs+=(libcmocka-dev clang-format clang-14 libclang-rt-14-dev)
+  # node and npm for the end-to-end MCP suite (tests/e2e); a node that is already on PATH (from
+  # any source) is kept: Debian's npm would conflict with some other installations
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    pkgs+=(nodejs npm)
+  fi
 fi
 
 missing=()

@@ -8,6 +8,13 @@ cd "$(dirname "$0")/.."
 bash scripts/deps.sh --test
 jobs="$(nproc)"
 
+# The npm packages of the end-to-end MCP suite, pinned by tests/e2e/package-lock.json. Only
+# when they are missing, so a machine that has them needs no network.
+if [ ! -d tests/e2e/node_modules ] && command -v npm >/dev/null; then
+  echo "== npm ci (tests/e2e)"
+  (cd tests/e2e && npm ci --no-audit --no-fund)
+fi
+
 for type in Debug Sanitize; do
   dir="build-test-$(echo "$type" | tr 'A-Z' 'a-z')"
   echo "== $type build"

@@ -24,6 +24,17 @@ static const struct cli_opt opts[] = {
                        "print the tool reference (docs/TOOLS.md) and exit"},
 };
 
+/* SIGTERM and SIGINT end the server the way the end of its input does (indexing cancelled,
+ * parse workers stopped, exit 0): the handler only writes to this pipe. */
+static int stop_pipe[2] = {-1, -1};
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    if (write(stop_pipe[1], "x", 1) < 0)
+        return;
+}
+
 static int run(const struct cli_command *cmd, struct cli_args *a)
 {
     struct mcp_options o;
@@ -49,10 +60,15 @@ static int run(const struct cli_command *cmd, struct cli_args *a)
     if (out_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
         return cli_error("cannot set up the protocol output");
     signal(SIGPIPE, SIG_IGN);
+    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+        signal(SIGTERM, on_stop_signal);
+        signal(SIGINT, on_stop_signal);
+    }
 
     memset(&o, 0, sizeof(o));
     o.in_fd = STDIN_FILENO;
     o.out_fd = out_fd;
+    o.stop_fd = stop_pipe[0];
     o.project = a->values[CLI_COMMON_PROJECT];
     o.cache_dir = a->values[CLI_COMMON_CACHE_DIR];
     o.config_path = a->values[CLI_OPT(O_CONFIG)];

@@ -36,6 +36,8 @@ enum {
 struct mcp_options {
     int in_fd;               /* messages in (stdin) */
     int out_fd;              /* messages out: nothing else may write to it */
+    int stop_fd;             /* when readable, stop as if the input had ended (a signal
+                                handler's pipe); -1: none */
     const char *project;     /* index this project in the background and answer from it; NULL:
                                 none until set_project (or cache_dir's recorded project) */
     const char *cache_dir;   /* NULL: the project's default cache directory */

@@ -215,7 +215,7 @@ json_t *mcp_view_refresh_json(const struct mcp_view *v);
     "'end_column':{'type':'integer'}"
 #define MCP_S_LOCATION                                                                             \
     "{'type':'object','properties':{" MCP_S_LOCATION_PROPS "},'required':['file','line','column']" \
-                                                           "}"
+    "}"
 #define MCP_S_LOCATION_OR_NULL                                                                     \
     "{'type':['object','null'],'properties':{" MCP_S_LOCATION_PROPS                                \
     "},'required':['file','line','column']}"
@@ -401,7 +401,8 @@ int mcp_schema_check(const json_t *schema, const json_t *value, const char *wher
 int mcp_kill_children(int sig);
 /* Resident set size of this process in KiB, or -1. */
 long mcp_rss_kb(void);
-/* Waits until fd is readable or wake_fd is; returns 1 for fd, 0 for wake, -1 on error. */
-int mcp_wait_readable(int fd, int wake_fd);
+/* Waits until fd is readable, or wake_fd or stop_fd (-1: none) is; returns 1 for fd, 0 for
+ * the others, -1 on error. */
+int mcp_wait_readable(int fd, int wake_fd, int stop_fd);
 
 #endif

@@ -64,17 +64,17 @@ long mcp_rss_kb(void)
     return rss < 0 ? -1 : rss * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-int mcp_wait_readable(int fd, int wake_fd)
+int mcp_wait_readable(int fd, int wake_fd, int stop_fd)
 {
-    struct pollfd p[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+    struct pollfd p[3] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}, {stop_fd, POLLIN, 0}};
     for (;;) {
-        int r = poll(p, 2, -1);
+        int r = poll(p, stop_fd >= 0 ? 3 : 2, -1);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
             return -1;
         }
-        if (p[1].revents)
+        if (p[1].revents || (stop_fd >= 0 && p[2].revents))
             return 0;
         if (p[0].revents)
             return 1;

@@ -16,8 +16,9 @@
 
 #include "mcp_int.h"
 
-/* How long shutdown lets the parse workers finish the files in flight before killing them. */
-#define STOP_GRACE_MS 3000
+/* How long shutdown lets the parse workers finish the files in flight before killing them:
+ * short, because clients give a server about two seconds after closing its input. */
+#define STOP_GRACE_MS 1000
 
 const char *mcp_state_name(enum mcp_state s)
 {

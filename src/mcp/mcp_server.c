@@ -237,7 +237,7 @@ static long read_input(void *ctx, void *buf, size_t n)
     struct mcp_server *srv = ctx;
     for (;;) {
         ssize_t r;
-        int w = mcp_wait_readable(srv->opt->in_fd, srv->wake[0]);
+        int w = mcp_wait_readable(srv->opt->in_fd, srv->wake[0], srv->opt->stop_fd);
         if (w == 0)
             return 0; /* asked to stop */
         if (w < 0)
