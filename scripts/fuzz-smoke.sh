@@ -6,12 +6,14 @@
 #
 # Usage: scripts/fuzz-smoke.sh [seconds per target, default 15]
 # Environment: FUZZ_CC picks the compiler (default: the first of clang, clang-14, clang-19 that
-# can link a libFuzzer program).
+# can link a libFuzzer program); FUZZ_BUILD_DIR the build directory (default build-fuzz).
+# Targets: fuzz_ccdb (compile database), fuzz_config (config file), fuzz_jsonrpc (the MCP
+# server's JSON-RPC reader); each runs with fuzz/<target>.dict and fuzz/corpus/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 secs="${1:-15}"
-dir=build-fuzz
+dir="${FUZZ_BUILD_DIR:-build-fuzz}"
 
 # A clang whose libFuzzer runtime is installed (Debian: libclang-rt-N-dev).
 can_fuzz() {
