@@ -633,9 +633,9 @@ struct store_path_args {
  * name that matches overloads of one function (every candidate has the same qualified name,
  * "geo::Sink::operator<<") stands for all of them, so from and to are lists; any other
  * ambiguity answers with "ambiguous", "argument" ("from" or "to") and the candidates. The
- * search walks backwards from `to` (max_depth levels, at most 20000 functions) and then
- * enumerates paths from `from`; truncated says a bound cut it short. from == to gives the
- * one-step path.
+ * search walks backwards from `to` one level at a time, enumerating the paths of each length
+ * from `from`, until max_paths paths or max_depth; truncated says one of its bounds (20000
+ * functions walked, 1000000 edges tried) cut it short. from == to gives the one-step path.
  */
 int store_query_call_path(struct store *st, const struct store_path_args *a, struct json_t **out,
                           struct err *err);
@@ -654,7 +654,8 @@ struct store_refs_args {
  * (definition, declaration, call, write, read, address, type, or "reference" for a bare use such
  * as a namespace qualifier or a macro expansion); roles has every role, call details (virtual,
  * member, construct) included. context is the enclosing symbol ({qualified_name, kind, usr}) or
- * null; line_text is the source line as it is on disk now (null when unreadable).
+ * null; line_text is the source line as it is on disk now (at most 1 KB; null when the file
+ * cannot be read or is shorter).
  */
 int store_query_references(struct store *st, const struct store_refs_args *a, struct json_t **out,
                            struct err *err);
