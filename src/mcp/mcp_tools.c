@@ -625,6 +625,8 @@ void mcp_tools_markdown(struct strbuf *out)
                 md_type(out, p);
                 strbuf_addf(out, " | %s | %s", required ? "yes" : "",
                             d ? json_string_value(d) : "");
+                if (d && json_string_length(d))
+                    strbuf_addch(out, '.');
                 md_constraints(out, p);
                 strbuf_adds(out, " |\n");
             }
