@@ -53,6 +53,15 @@ export async function connect({ args = [], env = {}, cacheDir } = {}) {
   return { client, transport, stderr: () => stderr };
 }
 
+// Closes the client (the server exits when its input closes) and checks that the server's stderr
+// holds no sanitizer report (the Sanitize build runs this suite too).
+export async function close(conn) {
+  await conn.client.close();
+  await new Promise((r) => setImmediate(r));
+  assert.doesNotMatch(conn.stderr(), /AddressSanitizer|LeakSanitizer|runtime error:/,
+    'the server reported a sanitizer error');
+}
+
 const ajv2020 = new Ajv2020({ strict: false, allErrors: true });
 const ajv07 = new Ajv({ strict: false, allErrors: true });
 const validators = new Map();

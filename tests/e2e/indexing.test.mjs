@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-import { call, connect, instantiate, learnSchemas, removeDir, tempDir } from './helpers.mjs';
+import { call, close, connect, instantiate, learnSchemas, removeDir, tempDir }
+  from './helpers.mjs';
 
 const HOOKS = { CIDX_TEST_HOOKS: '1' };
 
@@ -45,7 +46,8 @@ async function start(dir, root) {
 test('allow_partial: results carry partial, a cancelled wait stops, shutdown stops the workers',
   async () => {
     const { dir, root } = slowProject('partial', { parse_timeout_s: 300 });
-    const { client } = await start(dir, root);
+    const conn = await start(dir, root);
+    const { client } = conn;
     try {
       // a call that waits up to 600 s, cancelled once progress shows files being parsed
       const ac = new AbortController();
@@ -74,7 +76,7 @@ test('allow_partial: results carry partial, a cancelled wait stops, shutdown sto
       assert.ok(workersOf(root).length >= 1, 'the hung worker should still be running');
     } finally {
       const t0 = Date.now();
-      await client.close();
+      await close(conn);
       // the server exits by itself within the client's two-second grace, hung worker stopped
       assert.ok(Date.now() - t0 < 2000, `close took ${Date.now() - t0} ms`);
       assert.deepEqual(workersOf(root), []);
@@ -84,21 +86,23 @@ test('allow_partial: results carry partial, a cancelled wait stops, shutdown sto
 
 test('reject: queries are refused with a message while indexing', async () => {
   const { dir, root } = slowProject('reject', { parse_timeout_s: 300, query_behavior: 'reject' });
-  const { client } = await start(dir, root);
+  const conn = await start(dir, root);
+  const { client } = conn;
   try {
     const r = await client.callTool({ name: 'find_symbols', arguments: { pattern: 'x' } });
     assert.equal(r.isError, true);
     assert.match(r.content[0].text, /reject/);
     assert.match(r.content[0].text, /sync_project/);
   } finally {
-    await client.close();
+    await close(conn);
     removeDir(dir);
   }
 });
 
 test('block: a query waits for indexing, up to wait_seconds', async () => {
   const { dir, root } = slowProject('block', { parse_timeout_s: 3, query_behavior: 'block' });
-  const { client } = await start(dir, root);
+  const conn = await start(dir, root);
+  const { client } = conn;
   try {
     // a short wait ends first: the answer is partial
     let sc = await call(client, 'find_symbols', { pattern: '', wait_seconds: 1 });
@@ -111,7 +115,7 @@ test('block: a query waits for indexing, up to wait_seconds', async () => {
     assert.equal(st.state, 'ready');
     assert.ok(st.progress.failed_files >= 1, JSON.stringify(st.progress));
   } finally {
-    await client.close();
+    await close(conn);
     removeDir(dir);
   }
 });

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 
-import { call, checkResult, connect, instantiate, learnSchemas, removeDir, tempDir }
+import { call, checkResult, close, connect, instantiate, learnSchemas, removeDir, tempDir }
   from './helpers.mjs';
 
 const TOOLS = ['set_project', 'sync_project', 'find_symbols', 'get_symbol_info',
@@ -35,7 +35,7 @@ before(async () => {
 });
 
 after(async () => {
-  await client?.close();
+  if (conn) await close(conn);
   removeDir(dir);
 });
 

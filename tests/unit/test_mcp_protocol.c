@@ -658,6 +658,63 @@ static void test_eof_exits(void **state)
     srv_finish(&s);
 }
 
+/* A waiting call that is cancelled gets no answer, and the request thread is free again. */
+static void test_cancel_wait(void **state)
+{
+    struct srv s;
+    const char *src = getenv("CIDX_SOURCE_DIR");
+    char *tmp, *cmd, *root, *cfg, *args;
+    json_t *m;
+    bool waiting = false;
+    (void)state;
+    if (!src)
+        fail_msg("CIDX_SOURCE_DIR is not set (run through ctest)");
+    srv_start_env(&s, "CIDX_TEST_HOOKS=1");
+    srv_init(&s);
+    tmp = path_join(s.dir, "broken");
+    cmd = xasprintf("bash '%s/tests/golden/instantiate.sh' '%s' broken >/dev/null", src, tmp);
+    assert_int_equal(system(cmd), 0);
+    root = path_real(tmp);
+    cfg = path_join(root, "cpp-analyzer-config.json");
+    assert_int_equal(
+        fs_write_file_atomic(cfg, "{\"max_parse_retries\":0,\"parse_timeout_s\":300}", 45, NULL),
+        0);
+    args = xasprintf("{\"project_path\":\"%s\"}", root);
+    srv_sendf(&s,
+              "{\"jsonrpc\":\"2.0\",\"id\":\"set\",\"method\":\"tools/call\",\"params\":{\"name\":"
+              "\"set_project\",\"arguments\":%s}}",
+              args);
+    json_decref(srv_answers(&s, true, NULL, 1, "\"set\""));
+    /* the hang hook keeps indexing going: this call would wait for 600 s */
+    srv_sendf(&s, "{\"jsonrpc\":\"2.0\",\"id\":\"w\",\"method\":\"tools/call\",\"params\":{"
+                  "\"name\":\"sync_project\",\"arguments\":{\"wait_seconds\":600},\"_meta\":{"
+                  "\"progressToken\":\"tok\"}}}");
+    /* its first progress notification shows that it waits */
+    while (!waiting && (m = srv_recv(&s)) != NULL) {
+        const json_t *p = json_object_get(m, "params");
+        if (json_object_get(m, "id"))
+            fail_msg("unexpected answer while waiting");
+        waiting =
+            !strcmp(json_string_value(json_object_get(m, "method")), "notifications/progress") &&
+            !strcmp(or_empty(json_string_value(json_object_get(p, "progressToken"))), "tok");
+        json_decref(m);
+    }
+    assert_true(waiting);
+    srv_sendf(&s, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{"
+                  "\"requestId\":\"w\",\"reason\":\"test\"}}");
+    /* tools/list is served by the request thread after the cancelled call: the call's answer,
+     * had there been one, would come first and fail srv_answers */
+    srv_sendf(&s, "{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}");
+    json_decref(srv_answers(&s, true, NULL, 1, "\"l\""));
+    ping_ok(&s);
+    free(args);
+    free(cfg);
+    free(root);
+    free(cmd);
+    free(tmp);
+    srv_finish(&s); /* exits 0 although a parse worker hangs */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -671,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_tool_errors),
         cmocka_unit_test(test_logging),
         cmocka_unit_test(test_eof_exits),
+        cmocka_unit_test(test_cancel_wait),
     };
     signal(SIGPIPE, SIG_IGN);
     return cmocka_run_group_tests(tests, NULL, NULL);
