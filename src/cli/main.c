@@ -11,8 +11,8 @@
 #include "cli.h"
 
 const struct cli_command *const cli_commands[] = {
-    &cmd_index, &cmd_search, &cmd_stats, &cmd_doctor, &cmd_maintain, &cmd_restore, &cmd_dump,
-    &cmd_serve,
+    &cmd_index,    &cmd_search,  &cmd_stats, &cmd_doctor,
+    &cmd_maintain, &cmd_restore, &cmd_dump,  &cmd_serve,
 };
 const int cli_ncommands = (int)ARRAY_SIZE(cli_commands);
 
