@@ -312,7 +312,8 @@ int main(int argc, char **argv)
            "SELECT a.usr || char(9) || c.usr FROM refs r1 JOIN refs r2 ON r2.context_id ="
            " r1.symbol_id AND r2.roles & 16 JOIN symbols a ON a.id = r1.context_id"
            " JOIN symbols c ON c.id = r2.symbol_id WHERE r1.roles & 16 AND a.id <> c.id AND"
-           " a.file_id IS NOT NULL AND c.file_id IS NOT NULL AND (r1.line + r1.col) % 7 = 0 LIMIT 4096",
+           " a.file_id IS NOT NULL AND c.file_id IS NOT NULL AND (r1.line + r1.col) % 7 = 0 LIMIT "
+           "4096",
            &t[Q_PATH]);
     sample(db,
            "SELECT s.usr FROM symbols s WHERE s.file_id IS NOT NULL AND"
