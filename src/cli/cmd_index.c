@@ -176,8 +176,11 @@ static int run(const struct cli_command *cmd, struct cli_args *a)
         json_object_set_new(j, "worker_rss_kb_max", json_integer(s.worker_rss_kb_max));
         json_object_set_new(j, "nothing_changed", json_boolean(s.nothing_changed));
         json_object_set_new(j, "cancelled", json_boolean(s.cancelled));
-        idx_summary_release(&s);
-        return cli_json_print(j);
+        {
+            bool cancelled = s.cancelled;
+            idx_summary_release(&s);
+            return cli_json_print(j) == CLI_OK && !cancelled ? CLI_OK : CLI_FAIL;
+        }
     }
     if (s.nothing_changed) {
         printf("Up to date: %zu sources, nothing changed (%.0f ms)\n", s.sources, s.seconds * 1e3);
@@ -205,8 +208,11 @@ static int run(const struct cli_command *cmd, struct cli_args *a)
                    s.alternatives);
         printf("  cache: %s\n", s.cache_dir);
     }
-    idx_summary_release(&s);
-    return s.cancelled ? CLI_FAIL : CLI_OK;
+    {
+        bool cancelled = s.cancelled;
+        idx_summary_release(&s);
+        return cancelled ? CLI_FAIL : CLI_OK;
+    }
 }
 
 const struct cli_command cmd_index = {

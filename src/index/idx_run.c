@@ -130,6 +130,7 @@ static void progress(struct run *r, const char *phase, const char *current, bool
     r->prog.phase = phase;
     r->prog.current = current;
     r->prog.total = r->to_parse;
+    r->prog.unchanged = r->sum->unchanged;
     r->prog.elapsed_s = (double)(now - r->t0) / 1e9;
     r->opt->progress(r->opt->progress_ctx, &r->prog);
 }
@@ -1138,7 +1139,7 @@ static int run_workers(struct run *r, struct err *err)
 
     for (;;) {
         uint64_t now;
-        int timeout_ms = 250, pr;
+        int timeout_ms = 100, pr;
         size_t np = 0;
         bool cancelled = r->opt->cancel && *r->opt->cancel;
 
@@ -1155,11 +1156,24 @@ static int run_workers(struct run *r, struct err *err)
             }
             r->qhead++;
         }
+        if (cancelled) {
+            /* stop now: the files in flight are not failures, they are simply not indexed
+             * (the next run does them); a worker stuck in a file must not hold up the caller */
+            for (i = 0; i < jobs; i++) {
+                struct wproc *w = &r->wp[i];
+                if (w->pid > 0) {
+                    kill(w->pid, SIGKILL);
+                    reap_worker(w, NULL);
+                }
+                w->task = -1;
+            }
+            break;
+        }
         active = 0;
         for (i = 0; i < jobs; i++)
             if (r->wp[i].task >= 0)
                 active++;
-        if (!active && (r->qhead == r->qtail || cancelled))
+        if (!active && r->qhead == r->qtail)
             break;
 
         now = time_mono_ns();

@@ -373,6 +373,7 @@ void idx_scan_release(struct idx_scan *s);
 struct idx_progress {
     const char *phase;     /* "planning", "indexing", "finishing", "done" */
     size_t done, total;    /* translation units finished (parsed or failed) / to parse */
+    size_t unchanged;      /* sources the plan found unchanged (cache hits) */
     size_t failed;         /* of done: could not be parsed (crash, timeout, libclang error) */
     const char *current;   /* the file just finished; borrowed for the call */
     int64_t symbols, refs; /* records written so far in this run */
@@ -392,7 +393,8 @@ struct idx_options {
     unsigned timeout_s;      /* per-file limit; 0: the config's parse_timeout_s */
     idx_progress_fn progress;
     void *progress_ctx;
-    volatile int *cancel; /* when it becomes non-zero the run stops after the files in flight */
+    volatile int *cancel; /* non-zero stops the run within ~0.1 s: workers are killed, the
+                           * files in flight are left for the next run (not failures) */
 };
 
 struct idx_summary {

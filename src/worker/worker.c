@@ -26,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1799,6 +1802,13 @@ int idx_worker_main(int in_fd, int out_fd, const char *root, const char *config_
 
     memset(&w, 0, sizeof(w));
     signal(SIGPIPE, SIG_IGN);
+#ifdef __linux__
+    /* die with the indexer: a parent killed with -9 cannot close our pipe while we are stuck in
+     * a file, and an orphaned worker would parse on for nothing */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+        return 1;
+#endif
     w.root = root;
     w.out_fd = out_fd;
     w.test_hooks = getenv("CIDX_TEST_HOOKS") && !strcmp(getenv("CIDX_TEST_HOOKS"), "1");

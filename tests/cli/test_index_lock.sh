@@ -43,6 +43,40 @@ fi
 wait "$first" || { echo "FAIL: the first run failed"; cat "$tmp/first.err"; fail=1; }
 echo "ok the second run waited $(((t1 - t0) / 1000000)) ms for the first"
 
+# Ctrl-C: the run stops at once (the hung worker is killed), exit 1, and the file in flight is
+# not recorded as a failure; kill -9 of the indexer takes its workers with it
+rm -rf "$cache"
+CIDX_TEST_HOOKS=1 "$cidx" index "$root" --cache-dir "$cache" --jobs 1 --timeout 60 \
+    >"$tmp/int.out" 2>"$tmp/int.err" &
+pid=$!
+for _ in $(seq 1 100); do pgrep -f "cidx-worker $root" >/dev/null && break; sleep 0.05; done
+sleep 1
+t0=$(date +%s%N)
+kill -INT "$pid"
+rc=0; wait "$pid" || rc=$?
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+if [ "$rc" != 1 ] || [ "$ms" -gt 3000 ]; then
+    echo "FAIL: Ctrl-C: exit $rc after $ms ms (want 1, promptly)"; cat "$tmp/int.err"; fail=1
+else
+    echo "ok Ctrl-C stops the run in $ms ms"
+fi
+sleep 0.3
+if pgrep -f "cidx-worker $root" >/dev/null; then echo "FAIL: workers left after Ctrl-C"; fail=1; fi
+if "$cidx" dump --cache-dir "$cache" --root "$root" | grep -q '^error .*hang_hook.*timeout'; then
+    echo "FAIL: the file in flight at Ctrl-C was recorded as a timeout"; fail=1
+fi
+CIDX_TEST_HOOKS=1 "$cidx" index "$root" --cache-dir "$cache" --jobs 1 --timeout 60 --quiet \
+    >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do pgrep -f "cidx-worker $root" >/dev/null && break; sleep 0.05; done
+sleep 0.5
+kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+gone=0
+for _ in $(seq 1 20); do pgrep -f "cidx-worker $root" >/dev/null || { gone=1; break; }; sleep 0.05; done
+if [ $gone = 1 ]; then echo "ok kill -9 of the indexer takes its (hung) worker with it"
+else echo "FAIL: a worker outlived the indexer killed with -9"; pkill -9 -f "cidx-worker $root"; fail=1; fi
+
 # progress: plain lines when stderr is not a terminal
 rm -rf "$cache"
 "$cidx" index "$root" --cache-dir "$cache" --jobs 2 >"$tmp/plain.out" 2>"$tmp/plain.err"
