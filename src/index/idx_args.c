@@ -656,11 +656,8 @@ int idx_args_sanitize(char **argv, size_t *argc, const struct idx_args_ctx *ctx,
     (void)err;
     if (!ctx)
         ctx = &no_ctx;
-    if (ctx->project_root) {
-        root = path_real(ctx->project_root);
-        if (!root)
-            root = idx_path_canonical(NULL, ctx->project_root);
-    }
+    if (ctx->project_root)
+        root = idx_path_canonical_memo(NULL, ctx->project_root);
     memset(&z, 0, sizeof(z));
     z.argv = argv;
     z.argc = n;

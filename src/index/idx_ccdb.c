@@ -105,7 +105,7 @@ static int ccdb_entry_add(struct idx_ccdb *db, size_t *alloc, size_t *walloc, js
         }
     }
 
-    e.directory = idx_path_canonical(ccdb_dir, json_string_value(jdir));
+    e.directory = idx_path_canonical_memo(ccdb_dir, json_string_value(jdir));
     e.file = idx_path_canonical(e.directory, json_string_value(jfile));
     e.index = index;
     ALLOC_GROW(db->entries, db->n + 1, *alloc);

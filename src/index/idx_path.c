@@ -89,3 +89,20 @@ bool idx_path_is_under(const char *path, const char *dir)
         return path[0] == '/';
     return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
+
+char *idx_path_canonical_memo(const char *base, const char *path)
+{
+    /* one entry per thread: compile databases repeat the same directory and the same project
+     * root entry after entry, and each canonicalization is a walk of system calls */
+    static _Thread_local char *last_base, *last_path, *last_out;
+    if (last_out && !strcmp(path, last_path) &&
+        ((!base && !last_base) || (base && last_base && !strcmp(base, last_base))))
+        return xstrdup(last_out);
+    free(last_base);
+    free(last_path);
+    free(last_out);
+    last_base = base ? xstrdup(base) : NULL;
+    last_path = xstrdup(path);
+    last_out = idx_path_canonical(base, path);
+    return xstrdup(last_out);
+}

@@ -84,7 +84,7 @@ int idx_args_expand_response_files(char ***argv, size_t *argc, const struct idx_
                                    struct strbuf *log, struct err *err)
 {
     struct vec out = {0};
-    char *root = ctx && ctx->project_root ? idx_path_canonical(NULL, ctx->project_root) : NULL;
+    char *root = ctx && ctx->project_root ? idx_path_canonical_memo(NULL, ctx->project_root) : NULL;
     size_t skip = ctx && ctx->has_compiler && *argc ? 1 : 0;
     int rc;
 

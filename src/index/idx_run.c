@@ -158,9 +158,14 @@ static void drop_source_args(char **argv, size_t *argc, const char *file, const 
     for (i = 1; i < *argc; i++) {
         bool drop = !strcmp(argv[i], "-c");
         if (!drop && argv[i][0] != '-') {
-            char *c = idx_path_canonical(dir, argv[i]);
-            drop = !strcmp(c, file);
-            free(c);
+            /* only a word with the source's file name can name it: compare the names first,
+             * and canonicalize (system calls) only then */
+            const char *b1 = strrchr(argv[i], '/'), *b2 = strrchr(file, '/');
+            if (!strcmp(b1 ? b1 + 1 : argv[i], b2 ? b2 + 1 : file)) {
+                char *c = idx_path_canonical(dir, argv[i]);
+                drop = !strcmp(c, file);
+                free(c);
+            }
         }
         if (drop)
             free(argv[i]);
@@ -1277,6 +1282,11 @@ static int take_lock(struct run *r, const char *cache_dir, int *fd_out, struct e
 
 /* ---- the run ---- */
 
+static double ms_since(uint64_t t0)
+{
+    return (double)(time_mono_ns() - t0) / 1e6;
+}
+
 /* The worker executable: the option, else $CIDX_WORKER, else cidx-worker next to the running
  * binary, else cidx-worker on PATH. */
 static int find_worker(char **out, const char *given, struct err *err)
@@ -1384,10 +1394,13 @@ int idx_run(const struct idx_options *opt, struct idx_summary *sum, struct err *
     progress(&r, "planning", NULL, true);
     if ((rc = load_sources(&r, err)) != 0)
         goto done;
+    log_msg(LOG_DEBUG, "index: sources read in %.1f ms (%zu)", ms_since(r.t0), r.ntasks);
     if ((rc = store_open(&r.st, sum->cache_dir, 0, err)) != 0)
         goto done;
+    log_msg(LOG_DEBUG, "index: cache open at %.1f ms", ms_since(r.t0));
     if ((rc = plan(&r, err)) != 0)
         goto done;
+    log_msg(LOG_DEBUG, "index: planned at %.1f ms: %zu to parse", ms_since(r.t0), r.to_parse);
     sum->sources = r.ntasks;
     if (r.to_parse == 0 && sum->deleted == 0 && r.nphase2 == 0) {
         sum->nothing_changed = sum->touched == 0;
@@ -1422,6 +1435,7 @@ int idx_run(const struct idx_options *opt, struct idx_summary *sum, struct err *
         }
     }
     sum->sources = r.ntasks;
+    log_msg(LOG_DEBUG, "index: parsed at %.1f ms", ms_since(r.t0));
     progress(&r, "finishing", NULL, true);
     {
         /* headers nothing includes any more */
