@@ -65,6 +65,7 @@ const char *mcp_state_name(enum mcp_state s);
 struct mcp_refresh {
     bool full, cancelled, nothing_changed;
     size_t sources, parsed, failed, with_errors, unchanged, touched, deleted, headers;
+    size_t added, modified, args_changed, headers_changed; /* why sources were parsed */
     int64_t symbols, refs;
     double seconds, finished_at;
 };
@@ -77,7 +78,7 @@ struct mcp_view {
     enum idx_query_behavior behavior;
     enum mcp_state state;
     char phase[16];
-    size_t done, total, failed;
+    size_t done, total, failed, unchanged;
     char *current; /* heap, may be NULL */
     double elapsed_s;
     bool have_last;
@@ -113,7 +114,7 @@ struct mcp_project {
     volatile int cancel; /* idx_options.cancel of the run going on */
     unsigned run_gen;    /* gen of the run going on */
     char phase[16];
-    size_t done, total, failed;
+    size_t done, total, failed, unchanged;
     char *current;
     double elapsed_s;
     unsigned long runs;
@@ -224,7 +225,7 @@ json_t *mcp_view_refresh_json(const struct mcp_view *v);
     "{'type':'object','properties':{'phase':{'type':'string'},'total_files':{'type':'integer',"    \
     "'description':'translation units this run parses'},'done_files':{'type':'integer'},"          \
     "'failed_files':{'type':'integer'},'cache_hits':{'type':['integer','null'],'description':"     \
-    "'sources skipped because nothing they depend on changed (known when a run ends)'},"           \
+    "'sources skipped because nothing they depend on changed (known once planning ends)'},"        \
     "'percent':{'type':'number'},'current_file':{'type':['string','null']},'eta_seconds':"         \
     "{'type':['number','null']},'elapsed_seconds':{'type':'number'}},'required':['phase',"         \
     "'total_files','done_files','failed_files','percent']}"

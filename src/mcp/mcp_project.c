@@ -66,6 +66,7 @@ static void on_progress(void *ctx, const struct idx_progress *p)
         pr->done = p->done;
         pr->total = p->total;
         pr->failed = p->failed;
+        pr->unchanged = p->unchanged;
         pr->elapsed_s = p->elapsed_s;
         if (p->current) {
             free(pr->current);
@@ -103,7 +104,7 @@ static void *index_main(void *arg)
         pr->run_gen = pr->gen;
         pr->cancel = 0;
         snprintf(pr->phase, sizeof(pr->phase), "planning");
-        pr->done = pr->total = pr->failed = 0;
+        pr->done = pr->total = pr->failed = pr->unchanged = 0;
         pr->elapsed_s = 0;
         free(pr->current);
         pr->current = NULL;
@@ -142,6 +143,10 @@ static void *index_main(void *arg)
                 l->touched = sum.touched;
                 l->deleted = sum.deleted;
                 l->headers = sum.headers;
+                l->added = sum.added;
+                l->modified = sum.modified;
+                l->args_changed = sum.args_changed;
+                l->headers_changed = sum.headers_changed;
                 l->symbols = sum.symbols;
                 l->refs = sum.refs;
                 l->seconds = sum.seconds;
@@ -255,7 +260,7 @@ int mcp_project_set(struct mcp_server *srv, const char *root, const char *config
     pr->pending = index;
     pr->pending_full = false;
     snprintf(pr->phase, sizeof(pr->phase), "%s", index ? "queued" : "");
-    pr->done = pr->total = pr->failed = 0;
+    pr->done = pr->total = pr->failed = pr->unchanged = 0;
     pr->elapsed_s = 0;
     free(pr->current);
     pr->current = NULL;
@@ -303,6 +308,7 @@ void mcp_project_view(struct mcp_server *srv, struct mcp_view *v)
     v->done = pr->done;
     v->total = pr->total;
     v->failed = pr->failed;
+    v->unchanged = pr->unchanged;
     v->current = pr->current ? xstrdup(pr->current) : NULL;
     v->elapsed_s = pr->elapsed_s;
     v->have_last = pr->have_last;
@@ -440,8 +446,9 @@ void mcp_view_add_progress(json_t *o, const struct mcp_view *v)
     json_object_set_new(p, "done_files", json_integer((json_int_t)v->done));
     json_object_set_new(p, "failed_files", json_integer((json_int_t)v->failed));
     json_object_set_new(p, "cache_hits",
-                        !indexing && v->have_last ? json_integer((json_int_t)v->last.unchanged)
-                                                  : json_null());
+                        indexing       ? json_integer((json_int_t)v->unchanged)
+                        : v->have_last ? json_integer((json_int_t)v->last.unchanged)
+                                       : json_null());
     json_object_set_new(p, "percent",
                         json_real(v->total ? 100.0 * (double)v->done / (double)v->total
                                            : (indexing ? 0.0 : 100.0)));
@@ -465,12 +472,11 @@ json_t *mcp_view_refresh_json(const struct mcp_view *v)
         return json_null();
     o = json_object();
     json_object_set_new(o, "mode", json_string(l->full ? "full" : "incremental"));
-    /* the indexer reports what it parsed, not why: the reasons are not split out yet */
-    json_object_set_new(o, "added", json_null());
-    json_object_set_new(o, "modified", json_null());
+    json_object_set_new(o, "added", json_integer((json_int_t)l->added));
+    json_object_set_new(o, "modified", json_integer((json_int_t)l->modified));
     json_object_set_new(o, "removed", json_integer((json_int_t)l->deleted));
-    json_object_set_new(o, "headers_changed", json_null());
-    json_object_set_new(o, "args_changed", json_null());
+    json_object_set_new(o, "headers_changed", json_integer((json_int_t)l->headers_changed));
+    json_object_set_new(o, "args_changed", json_integer((json_int_t)l->args_changed));
     json_object_set_new(o, "reindexed", json_integer((json_int_t)l->parsed));
     json_object_set_new(o, "failed", json_integer((json_int_t)l->failed));
     json_object_set_new(o, "with_errors", json_integer((json_int_t)l->with_errors));
