@@ -388,6 +388,15 @@ enum store_query_kind {
     STORE_Q_LOOKUP_USR,
     STORE_Q_FILE_REPLACE,
     STORE_Q_FILE_DELETE,
+    STORE_Q_RESOLVE, /* the code queries (their own names resolve through it as well) */
+    STORE_Q_SYMBOL_INFO,
+    STORE_Q_FILE_OUTLINE,
+    STORE_Q_HIERARCHY,
+    STORE_Q_INCOMING_CALLS,
+    STORE_Q_OUTGOING_CALLS,
+    STORE_Q_CALL_PATH,
+    STORE_Q_REFERENCES,
+    STORE_Q_SOURCE,
     STORE_Q_COUNT_
 };
 const char *store_query_kind_name(enum store_query_kind k);

@@ -21,6 +21,15 @@ static const char *const qnames[STORE_Q_COUNT_] = {
     [STORE_Q_LOOKUP_USR] = "lookup_usr",
     [STORE_Q_FILE_REPLACE] = "file_replace",
     [STORE_Q_FILE_DELETE] = "file_delete",
+    [STORE_Q_RESOLVE] = "resolve",
+    [STORE_Q_SYMBOL_INFO] = "symbol_info",
+    [STORE_Q_FILE_OUTLINE] = "file_outline",
+    [STORE_Q_HIERARCHY] = "class_hierarchy",
+    [STORE_Q_INCOMING_CALLS] = "incoming_calls",
+    [STORE_Q_OUTGOING_CALLS] = "outgoing_calls",
+    [STORE_Q_CALL_PATH] = "call_path",
+    [STORE_Q_REFERENCES] = "references",
+    [STORE_Q_SOURCE] = "source",
 };
 
 const char *store_query_kind_name(enum store_query_kind k)

@@ -913,8 +913,8 @@ void store_q_idmap_release(struct qidmap *m)
     memset(m, 0, sizeof(*m));
 }
 
-int store_query_resolve(struct store *st, const struct store_target *t, json_t **out,
-                        struct err *err)
+static int store_query_resolve_impl(struct store *st, const struct store_target *t, json_t **out,
+                                    struct err *err)
 {
     struct qctx q;
     struct qsym sym;
@@ -934,4 +934,13 @@ int store_query_resolve(struct store *st, const struct store_target *t, json_t *
     }
     *out = res;
     return 0;
+}
+
+int store_query_resolve(struct store *st, const struct store_target *t, json_t **out,
+                        struct err *err)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc = store_query_resolve_impl(st, t, out, err);
+    store_qstat_record(st, STORE_Q_RESOLVE, time_mono_ns() - t0);
+    return rc;
 }

@@ -304,14 +304,32 @@ static int run(struct store *st, const struct store_calls_args *a, bool out_dir,
     return 0;
 }
 
+static int store_query_incoming_calls_impl(struct store *st, const struct store_calls_args *a,
+                                           json_t **out, struct err *err)
+{
+    return run(st, a, false, out, err);
+}
+
+static int store_query_outgoing_calls_impl(struct store *st, const struct store_calls_args *a,
+                                           json_t **out, struct err *err)
+{
+    return run(st, a, true, out, err);
+}
+
 int store_query_incoming_calls(struct store *st, const struct store_calls_args *a, json_t **out,
                                struct err *err)
 {
-    return run(st, a, false, out, err);
+    uint64_t t0 = time_mono_ns();
+    int rc = store_query_incoming_calls_impl(st, a, out, err);
+    store_qstat_record(st, STORE_Q_INCOMING_CALLS, time_mono_ns() - t0);
+    return rc;
 }
 
 int store_query_outgoing_calls(struct store *st, const struct store_calls_args *a, json_t **out,
                                struct err *err)
 {
-    return run(st, a, true, out, err);
+    uint64_t t0 = time_mono_ns();
+    int rc = store_query_outgoing_calls_impl(st, a, out, err);
+    store_qstat_record(st, STORE_Q_OUTGOING_CALLS, time_mono_ns() - t0);
+    return rc;
 }

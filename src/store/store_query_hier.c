@@ -223,8 +223,8 @@ out:
     return rc;
 }
 
-int store_query_class_hierarchy(struct store *st, const struct store_hierarchy_args *a,
-                                json_t **out, struct err *err)
+static int store_query_class_hierarchy_impl(struct store *st, const struct store_hierarchy_args *a,
+                                            json_t **out, struct err *err)
 {
     struct qctx q;
     json_t *res = json_object();
@@ -241,4 +241,13 @@ int store_query_class_hierarchy(struct store *st, const struct store_hierarchy_a
     }
     *out = res;
     return 0;
+}
+
+int store_query_class_hierarchy(struct store *st, const struct store_hierarchy_args *a,
+                                json_t **out, struct err *err)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc = store_query_class_hierarchy_impl(st, a, out, err);
+    store_qstat_record(st, STORE_Q_HIERARCHY, time_mono_ns() - t0);
+    return rc;
 }

@@ -446,8 +446,8 @@ static int fill_info(struct qctx *q, const struct qsym *sym, json_t *res)
     return rc;
 }
 
-int store_query_symbol_info(struct store *st, const struct store_target *t, json_t **out,
-                            struct err *err)
+static int store_query_symbol_info_impl(struct store *st, const struct store_target *t,
+                                        json_t **out, struct err *err)
 {
     struct qctx q;
     struct qsym sym;
@@ -467,4 +467,13 @@ int store_query_symbol_info(struct store *st, const struct store_target *t, json
     }
     *out = res;
     return 0;
+}
+
+int store_query_symbol_info(struct store *st, const struct store_target *t, json_t **out,
+                            struct err *err)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc = store_query_symbol_info_impl(st, t, out, err);
+    store_qstat_record(st, STORE_Q_SYMBOL_INFO, time_mono_ns() - t0);
+    return rc;
 }

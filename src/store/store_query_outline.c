@@ -215,8 +215,8 @@ static int outline(struct qctx *q, const char *file, const char *pattern, json_t
     return add_includes(q, file_id, res);
 }
 
-int store_query_file_outline(struct store *st, const char *file, const char *pattern, json_t **out,
-                             struct err *err)
+static int store_query_file_outline_impl(struct store *st, const char *file, const char *pattern,
+                                         json_t **out, struct err *err)
 {
     struct qctx q;
     json_t *res = json_object();
@@ -233,4 +233,13 @@ int store_query_file_outline(struct store *st, const char *file, const char *pat
     }
     *out = res;
     return 0;
+}
+
+int store_query_file_outline(struct store *st, const char *file, const char *pattern, json_t **out,
+                             struct err *err)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc = store_query_file_outline_impl(st, file, pattern, out, err);
+    store_qstat_record(st, STORE_Q_FILE_OUTLINE, time_mono_ns() - t0);
+    return rc;
 }

@@ -439,8 +439,8 @@ static int call_path(struct qctx *q, const struct store_path_args *a, json_t *re
     return rc;
 }
 
-int store_query_call_path(struct store *st, const struct store_path_args *a, json_t **out,
-                          struct err *err)
+static int store_query_call_path_impl(struct store *st, const struct store_path_args *a,
+                                      json_t **out, struct err *err)
 {
     struct qctx q;
     json_t *res = json_object();
@@ -457,4 +457,13 @@ int store_query_call_path(struct store *st, const struct store_path_args *a, jso
     }
     *out = res;
     return 0;
+}
+
+int store_query_call_path(struct store *st, const struct store_path_args *a, json_t **out,
+                          struct err *err)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc = store_query_call_path_impl(st, a, out, err);
+    store_qstat_record(st, STORE_Q_CALL_PATH, time_mono_ns() - t0);
+    return rc;
 }

@@ -235,8 +235,8 @@ out:
     return rc;
 }
 
-int store_query_references(struct store *st, const struct store_refs_args *a, json_t **out,
-                           struct err *err)
+static int store_query_references_impl(struct store *st, const struct store_refs_args *a,
+                                       json_t **out, struct err *err)
 {
     struct qctx q;
     json_t *res = json_object();
@@ -369,8 +369,8 @@ static int source(struct qctx *q, const struct store_source_args *a, json_t *res
     return 0;
 }
 
-int store_query_source(struct store *st, const struct store_source_args *a, json_t **out,
-                       struct err *err)
+static int store_query_source_impl(struct store *st, const struct store_source_args *a,
+                                   json_t **out, struct err *err)
 {
     struct qctx q;
     json_t *res = json_object();
@@ -387,4 +387,22 @@ int store_query_source(struct store *st, const struct store_source_args *a, json
     }
     *out = res;
     return 0;
+}
+
+int store_query_references(struct store *st, const struct store_refs_args *a, json_t **out,
+                           struct err *err)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc = store_query_references_impl(st, a, out, err);
+    store_qstat_record(st, STORE_Q_REFERENCES, time_mono_ns() - t0);
+    return rc;
+}
+
+int store_query_source(struct store *st, const struct store_source_args *a, json_t **out,
+                       struct err *err)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc = store_query_source_impl(st, a, out, err);
+    store_qstat_record(st, STORE_Q_SOURCE, time_mono_ns() - t0);
+    return rc;
 }
