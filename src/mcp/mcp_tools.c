@@ -453,6 +453,15 @@ void mcp_tool_call(struct mcp_server *srv, struct mcp_req *req)
             rc = mcp_call_fail(&c, "%s", e.msg);
             goto answer;
         }
+        if (partial && (!strcmp(view.phase, "planning") || !view.phase[0])) {
+            /* a refresh that has not yet found anything to parse: the cache holds a finished
+             * index (a run completed before), so the answers are whole, not partial */
+            char *when = NULL;
+            struct err e2;
+            if (store_meta_get(c.st, "last_index_time", &when, &e2) == 0 && when)
+                partial = false;
+            free(when);
+        }
         c.view = &view;
     }
     rc = tool->call(&c);
@@ -474,13 +483,15 @@ answer:
             c.result = json_object();
         if (partial) {
             char line[160];
+            /* files the index covers: the unchanged ones plus those done in this run */
+            size_t have = view.unchanged + view.done, all = view.unchanged + view.total;
             json_object_set_new(c.result, "partial",
-                                json_pack("{s:I,s:I}", "indexed_files", (json_int_t)view.done,
-                                          "total_files", (json_int_t)view.total));
+                                json_pack("{s:I,s:I}", "indexed_files", (json_int_t)have,
+                                          "total_files", (json_int_t)all));
             snprintf(line, sizeof(line),
                      "partial: indexing is not finished (%zu of %zu files); results may be "
                      "incomplete\n",
-                     view.done, view.total);
+                     have, all);
             strbuf_adds(&text, line);
         }
         if (c.text.len)
