@@ -311,6 +311,12 @@ static const char dump_errors_sql[] =
 #define ROW6X16 ROW6X4 "," ROW6X4 "," ROW6X4 "," ROW6X4
 #define ROW9 "(?,?,?,?,?,?,?,?,?)"
 #define ROW9X4 ROW9 "," ROW9 "," ROW9 "," ROW9
+/* A declaration and a definition of one symbol at one position (a macro expanding to both) are
+ * one row: the definition, so that the symbol's best location is always one of its rows. */
+#define DECL_UPSERT                                                                                \
+    " ON CONFLICT(file_id, symbol_id, line, col) DO UPDATE SET is_def = 1,"                        \
+    " end_line = excluded.end_line, end_col = excluded.end_col, ext_line = excluded.ext_line,"     \
+    " ext_col = excluded.ext_col WHERE excluded.is_def > decls.is_def"
 #define ROW9X16 ROW9X4 "," ROW9X4 "," ROW9X4 "," ROW9X4
 
 const char *const store_stmt_sql[STMT_COUNT_] = {
@@ -367,9 +373,9 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
                                " OR EXISTS(SELECT 1 FROM overrides WHERE symbol_id = ?1)"
                                " OR EXISTS(SELECT 1 FROM overrides WHERE overridden_id = ?1)",
     [STMT_SYM_DELETE] = "DELETE FROM symbols WHERE id = ?1",
-    [STMT_DECL_INSERT] = "INSERT OR IGNORE INTO decls(file_id, symbol_id, line, col, is_def,"
+    [STMT_DECL_INSERT] = "INSERT INTO decls(file_id, symbol_id, line, col, is_def,"
                          " end_line, end_col, ext_line, ext_col)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)" DECL_UPSERT,
     [STMT_REF_INSERT] = "INSERT INTO refs(file_id, line, col, symbol_id, roles, context_id)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET"
                         " roles = roles | excluded.roles,"
@@ -378,8 +384,9 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
                              " VALUES " ROW6X16 "," ROW6X16 " ON CONFLICT DO UPDATE SET"
                              " roles = roles | excluded.roles,"
                              " context_id = coalesce(context_id, excluded.context_id)",
-    [STMT_DECL_INSERT_MANY] = "INSERT OR IGNORE INTO decls(file_id, symbol_id, line, col, is_def,"
-                              " end_line, end_col, ext_line, ext_col) VALUES " ROW9X16 "," ROW9X16,
+    [STMT_DECL_INSERT_MANY] =
+        "INSERT INTO decls(file_id, symbol_id, line, col, is_def,"
+        " end_line, end_col, ext_line, ext_col) VALUES " ROW9X16 "," ROW9X16 DECL_UPSERT,
     [STMT_BASE_INSERT] = "INSERT OR IGNORE INTO bases(file_id, derived_id, base_id, access,"
                          " is_virtual, line, col) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [STMT_OVERRIDE_INSERT] = "INSERT OR IGNORE INTO overrides(file_id, symbol_id, overridden_id)"

@@ -365,6 +365,58 @@ static void write_project(struct store *st, int nfiles, int rewrite_every)
     }
 }
 
+/* A macro can expand to a declaration and a definition of one symbol at the same position
+ * (googletest's TEST declares and defines TestBody at the macro's use): the two records are one
+ * declaration row, the definition, and the symbol's location is that row, in per-file and in
+ * bulk writes. */
+static void test_decl_and_def_at_one_position(void **state)
+{
+    for (int bulk = 0; bulk < 2; bulk++) {
+        char *dir = tu_tmpdir("samepos");
+        struct store *st = tu_open(dir, 0);
+        struct err e = {0};
+        struct store_symbol syms[2];
+        struct store_file_batch b;
+        (void)state;
+        memset(syms, 0, sizeof(syms));
+        memset(&b, 0, sizeof(b));
+        for (int i = 0; i < 2; i++) {
+            syms[i].usr = "c:@S@T_Test@F@TestBody#";
+            syms[i].name = "TestBody";
+            syms[i].scope = "T_Test";
+            syms[i].scope_kind = STORE_KIND_CLASS;
+            syms[i].kind = STORE_KIND_METHOD;
+            syms[i].range.line = 7;
+            syms[i].range.col = 1;
+            syms[i].range.end_line = 7;
+            syms[i].range.end_col = i ? 40 : 20;
+        }
+        syms[1].is_definition = true; /* the declaration first, then the definition */
+        b.path = "/proj/t.cc";
+        b.symbols = syms;
+        b.nsymbols = 2;
+        if (bulk)
+            TU_OK(store_bulk_begin(st, &e), &e);
+        TU_OK(store_file_replace(st, &b, &e), &e);
+        if (bulk)
+            TU_OK(store_bulk_end(st, &e), &e);
+        tu_assert_healthy(st);
+        assert_int_equal(count_sql(dir, "SELECT count(*) FROM decls"), 1);
+        assert_int_equal(count_sql(dir, "SELECT count(*) FROM decls WHERE is_def = 1 AND "
+                                        "end_col = 40"),
+                         1);
+        /* and the other order */
+        syms[0].is_definition = true;
+        syms[1].is_definition = false;
+        TU_OK(store_file_replace(st, &b, &e), &e);
+        tu_assert_healthy(st);
+        assert_int_equal(count_sql(dir, "SELECT count(*) FROM decls WHERE is_def = 1"), 1);
+        store_close(st);
+        tu_rmtree(dir);
+        free(dir);
+    }
+}
+
 static void test_bulk_equals_per_file(void **state)
 {
     char *a = tu_tmpdir("perfile"), *b = tu_tmpdir("bulk");
@@ -625,6 +677,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ownership),
         cmocka_unit_test(test_bad_batch_is_refused_whole),
+        cmocka_unit_test(test_decl_and_def_at_one_position),
         cmocka_unit_test(test_bulk_equals_per_file),
         cmocka_unit_test(test_bulk_is_exclusive),
         cmocka_unit_test(test_metadata_and_records),
