@@ -1,5 +1,7 @@
 /*
- * cmd_search.c - `cidx search PATTERN`: the CLI twin of the find_symbols tool.
+ * cmd_search.c - `cidx search PATTERN`: the CLI twin of the find_symbols tool. The options are
+ * checked here (so their messages name them), then the tool runs in this process: --json is
+ * its structuredContent, the table one line per symbol.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,52 +20,14 @@ static const struct cli_opt opts[] = {
                  "auto (default), exact, prefix, words, substring, qualified, regex"},
     [O_SCOPE] = {"scope", CLI_VALUE, "S", "project (default) or all (dependencies too)"},
     [O_NAMESPACE] = {"namespace", CLI_VALUE, "NS", "only symbols in this namespace"},
-    [O_FILE] = {"file", CLI_VALUE, "PATH", "only symbols in this file (absolute or a suffix)"},
+    [O_FILE] = {"file", CLI_VALUE, "PATH",
+                "only symbols in this file (from the current directory, relative to the project "
+                "root, or absolute inside it)"},
     [O_LIMIT] = {"limit", CLI_VALUE, "N", "results per page, 1-1000 (default 50)"},
     [O_OFFSET] = {"offset", CLI_VALUE, "N", "skip this many results (paging)"},
     [O_CASE] = {"case-sensitive", CLI_FLAG, NULL, "match case exactly"},
     [O_DETAIL] = {"detail", CLI_VALUE, "D", "brief (default) or full (docs and extents)"},
 };
-
-static json_t *loc_json(const struct store_location *l)
-{
-    json_t *o;
-    if (!l->file)
-        return json_null();
-    o = json_object();
-    json_object_set_new(o, "file", cli_json_str(l->file));
-    json_object_set_new(o, "line", json_integer(l->line));
-    json_object_set_new(o, "column", json_integer(l->col));
-    if (l->end_line) {
-        json_object_set_new(o, "end_line", json_integer(l->end_line));
-        json_object_set_new(o, "end_column", json_integer(l->end_col));
-    }
-    return o;
-}
-
-static json_t *row_json(const struct store_symbol_row *r, bool full)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "usr", cli_json_str(r->usr));
-    json_object_set_new(o, "name", cli_json_str(r->name));
-    json_object_set_new(o, "qualified_name", cli_json_str(r->qualified_name));
-    json_object_set_new(o, "kind", json_string(store_kind_name(r->kind)));
-    json_object_set_new(o, "signature", cli_json_str(r->signature ? r->signature : ""));
-    json_object_set_new(o, "namespace", cli_json_str(r->namespace_ ? r->namespace_ : ""));
-    json_object_set_new(o, "parent", cli_json_str(r->parent ? r->parent : ""));
-    json_object_set_new(o, "access", json_string(store_access_name(r->access)));
-    json_object_set_new(o, "is_project", json_boolean(r->is_project));
-    json_object_set_new(o, "location", loc_json(&r->location));
-    if (r->definition.file)
-        json_object_set_new(o, "definition", loc_json(&r->definition));
-    json_object_set_new(o, "match", json_string(store_match_name(r->matched)));
-    if (full) {
-        json_object_set_new(o, "brief", cli_json_str(r->brief ? r->brief : ""));
-        json_object_set_new(o, "doc", cli_json_str(r->doc ? r->doc : ""));
-        json_object_set_new(o, "declaration", loc_json(&r->declaration));
-    }
-    return o;
-}
 
 static int parse_u64(const struct cli_command *cmd, const char *opt, const char *v, uint64_t max,
                      uint64_t *out)
@@ -74,116 +38,96 @@ static int parse_u64(const struct cli_command *cmd, const char *opt, const char 
     return CLI_OK;
 }
 
+static void render(const json_t *r, const struct cli_args *a)
+{
+    const json_t *results = json_object_get(r, "results"), *e;
+    const char *mode = cli_jstr(r, "mode", "?");
+    long long total = cli_jint(r, "total", 0);
+    bool all = a->values[CLI_OPT(O_SCOPE)] && !strcmp(a->values[CLI_OPT(O_SCOPE)], "all");
+    struct cli_table t;
+    char count[32];
+    size_t i;
+
+    cli_table_init(&t, 5);
+    json_array_foreach(results, i, e)
+    {
+        char loc[4200];
+        const char *brief = cli_jstr(e, "brief", "");
+        char *note = *brief ? xasprintf("// %s", brief) : NULL;
+        if (json_is_object(json_object_get(e, "location")))
+            cli_fmt_loc(loc, sizeof(loc), json_object_get(e, "location"));
+        else
+            snprintf(loc, sizeof(loc), "(no location)");
+        cli_table_add(&t, cli_jstr(e, "kind", "?"), cli_jstr(e, "qualified_name", "?"), loc,
+                      cli_jstr(e, "signature", ""), note);
+        free(note);
+    }
+    cli_table_print(&t, "");
+    cli_table_release(&t);
+    cli_fmt_count(count, total);
+    if (total == 0)
+        printf("no symbol matches '%s' (%s)%s\n", a->pos[0], mode,
+               all ? "" : "; try --scope all to include dependencies");
+    else
+        printf("%zu of %s match%s (%s)%s\n", json_array_size(results), count,
+               total == 1 ? "" : "es", mode,
+               json_is_integer(json_object_get(r, "next_offset")) ? "; more with --offset" : "");
+    if (json_is_integer(json_object_get(r, "next_offset")))
+        printf("next page: --offset %lld\n", cli_jint(r, "next_offset", 0));
+}
+
 static int run(const struct cli_command *cmd, struct cli_args *a)
 {
-    struct store_search_query q = {0};
-    struct store_search_result res;
-    struct store *st = NULL;
-    struct err e = {0};
-    bool json = a->values[CLI_COMMON_JSON] != NULL, full = false;
+    json_t *args = json_object();
     const char *v;
     uint64_t n;
-    int rc;
+    int rc = CLI_OK;
 
-    q.pattern = a->pos[0];
+    json_object_set_new(args, "pattern", cli_json_str(a->pos[0]));
     if ((v = a->values[CLI_OPT(O_KIND)])) {
         char *list = xstrdup(v), *save = NULL;
-        for (char *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
-            unsigned m = store_kind_mask_parse(k);
-            if (!m) {
+        for (char *k = strtok_r(list, ",", &save); k && rc == CLI_OK;
+             k = strtok_r(NULL, ",", &save))
+            if (!store_kind_mask_parse(k))
                 rc = cli_usage_error(cmd, "unknown kind '%s'", k);
-                free(list);
-                return rc;
-            }
-            q.kinds |= m;
-        }
         free(list);
+        cli_arg_list(a, CLI_OPT(O_KIND), args, "kinds");
     }
-    if ((v = a->values[CLI_OPT(O_MATCH)])) {
-        int m = store_match_parse(v);
-        if (m < 0)
-            return cli_usage_error(cmd, "unknown match mode '%s'", v);
-        q.match = (enum store_match)m;
+    if (rc == CLI_OK && (v = a->values[CLI_OPT(O_MATCH)]) && store_match_parse(v) < 0)
+        rc = cli_usage_error(cmd, "unknown match mode '%s'", v);
+    if (rc == CLI_OK && (v = a->values[CLI_OPT(O_SCOPE)]) && strcmp(v, "all") != 0 &&
+        strcmp(v, "project") != 0)
+        rc = cli_usage_error(cmd, "--scope must be 'project' or 'all' (got '%s')", v);
+    if (rc == CLI_OK && (v = a->values[CLI_OPT(O_DETAIL)]) && strcmp(v, "full") != 0 &&
+        strcmp(v, "brief") != 0)
+        rc = cli_usage_error(cmd, "--detail must be 'brief' or 'full' (got '%s')", v);
+    if (rc == CLI_OK && (v = a->values[CLI_OPT(O_LIMIT)])) {
+        if ((rc = parse_u64(cmd, "limit", v, 1000, &n)) == CLI_OK && n == 0)
+            rc = cli_usage_error(cmd, "--limit must be at least 1");
+        if (rc == CLI_OK)
+            json_object_set_new(args, "limit", json_integer((json_int_t)n));
     }
-    if ((v = a->values[CLI_OPT(O_SCOPE)])) {
-        if (!strcmp(v, "all"))
-            q.all_scopes = true;
-        else if (strcmp(v, "project") != 0)
-            return cli_usage_error(cmd, "--scope must be 'project' or 'all' (got '%s')", v);
-    }
-    if ((v = a->values[CLI_OPT(O_DETAIL)])) {
-        if (!strcmp(v, "full"))
-            full = true;
-        else if (strcmp(v, "brief") != 0)
-            return cli_usage_error(cmd, "--detail must be 'brief' or 'full' (got '%s')", v);
-    }
-    q.include_docs = full;
-    q.namespace_ = a->values[CLI_OPT(O_NAMESPACE)];
-    q.file = a->values[CLI_OPT(O_FILE)];
-    q.case_sensitive = a->values[CLI_OPT(O_CASE)] != NULL;
-    if ((v = a->values[CLI_OPT(O_LIMIT)])) {
-        if ((rc = parse_u64(cmd, "limit", v, 1000, &n)) != CLI_OK)
-            return rc;
-        if (n == 0)
-            return cli_usage_error(cmd, "--limit must be at least 1");
-        q.limit = (uint32_t)n;
-    }
-    if ((v = a->values[CLI_OPT(O_OFFSET)])) {
-        if ((rc = parse_u64(cmd, "offset", v, UINT64_MAX / 2, &n)) != CLI_OK)
-            return rc;
-        q.offset = n;
-    }
-    rc = cli_open(a, false, 0, &st);
-    if (rc)
+    if (rc == CLI_OK && (v = a->values[CLI_OPT(O_OFFSET)]) &&
+        (rc = parse_u64(cmd, "offset", v, UINT64_MAX / 2, &n)) == CLI_OK)
+        json_object_set_new(args, "offset", json_integer((json_int_t)n));
+    if (rc != CLI_OK) {
+        json_decref(args);
         return rc;
-    if (store_search(st, &q, &res, &e) != 0) {
-        store_close(st);
-        return cli_error("%s", e.msg);
     }
-    if (json) {
-        json_t *o = json_object(), *arr = json_array();
-        for (size_t i = 0; i < res.n; i++)
-            json_array_append_new(arr, row_json(&res.rows[i], full));
-        json_object_set_new(o, "results", arr);
-        json_object_set_new(o, "total", json_integer((json_int_t)res.total));
-        json_object_set_new(o, "truncated", json_boolean(res.truncated));
-        json_object_set_new(o, "next_offset",
-                            res.truncated ? json_integer((json_int_t)res.next_offset)
-                                          : json_null());
-        json_object_set_new(o, "mode", json_string(store_match_name(res.mode)));
-        rc = cli_json_print(o);
-    } else {
-        char total[32];
-        for (size_t i = 0; i < res.n; i++) {
-            const struct store_symbol_row *r = &res.rows[i];
-            char loc[64] = "";
-            if (r->location.file)
-                snprintf(loc, sizeof(loc), ":%u:%u", r->location.line, r->location.col);
-            printf("%-13s %-40s %s%s%s%s\n", store_kind_name(r->kind), r->qualified_name,
-                   r->location.file ? r->location.file : "(no location)", loc,
-                   r->signature ? "  " : "", r->signature ? r->signature : "");
-            if (full && r->brief)
-                printf("%-13s   %s\n", "", r->brief);
-        }
-        cli_fmt_count(total, (long long)res.total);
-        if (res.total == 0)
-            printf("no symbol matches '%s' (%s)%s\n", q.pattern, store_match_name(res.mode),
-                   q.all_scopes ? "" : "; try --scope all to include dependencies");
-        else
-            printf("%zu of %s match%s (%s)%s\n", res.n, total, res.total == 1 ? "" : "es",
-                   store_match_name(res.mode), res.truncated ? "; more with --offset" : "");
-        if (res.truncated)
-            printf("next page: --offset %llu\n", (unsigned long long)res.next_offset);
-        rc = fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
-    }
-    store_search_result_release(&res);
-    store_close(st);
-    return rc;
+    cli_arg_str(a, CLI_OPT(O_MATCH), args, "match");
+    cli_arg_str(a, CLI_OPT(O_SCOPE), args, "scope");
+    cli_arg_str(a, CLI_OPT(O_NAMESPACE), args, "namespace");
+    cli_arg_str(a, CLI_OPT(O_DETAIL), args, "detail");
+    if (a->values[CLI_OPT(O_FILE)])
+        cli_arg_file(args, "file", a->values[CLI_OPT(O_FILE)]);
+    if (a->values[CLI_OPT(O_CASE)])
+        json_object_set_new(args, "case_sensitive", json_true());
+    return cli_tool_twin(cmd, a, "find_symbols", args, render);
 }
 
 const struct cli_command cmd_search = {
     .name = "search",
-    .summary = "find symbols by name",
+    .summary = "find symbols by name (find_symbols)",
     .usage = "cidx search PATTERN [options]",
     .details =
         "PATTERN is matched case-insensitively. The default mode 'auto' uses 'qualified' when\n"

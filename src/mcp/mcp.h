@@ -136,4 +136,40 @@ int mcp_path_resolve(char **out, const char *root, const char *path, struct err 
 /* Appends docs/TOOLS.md (every tool with its description, input and output schema) to out. */
 void mcp_tools_markdown(struct strbuf *out);
 
+/* ---- tools in this process (the CLI twins, mcp_run.c) ------------------------------------- */
+
+struct store;
+
+/* The flags the server serializes its messages with; structuredContent dumped with these is
+ * byte for byte what tools/call sends. */
+#define MCP_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
+
+/*
+ * Checks a tool name and its arguments the way tools/call does before it runs anything, for a
+ * call in this process (mcp_tool_run): the tool exists and is not set_project (which needs a
+ * server), args is an object (NULL counts as {}) valid against the tool's input schema.
+ * Returns 0, or ERR_INVALID with the message tools/call answers with -32602 ("Invalid params
+ * for find_references: 'limit' must be at most 1000 (got 5000)"); an unknown tool's message
+ * lists the tools. Thread-safe.
+ */
+int mcp_tool_check(const char *tool, const json_t *args, struct err *err);
+
+/*
+ * Runs one tool in this process, without a server, through the very function that answers
+ * tools/call (mcp_tool_call) on a server serving st's cache as `cidx serve --cache-dir` does:
+ * same argument checks, same query, same structuredContent, same text. The project is
+ * project_root (an existing directory; made canonical here), or when NULL the root the cache
+ * recorded when it was indexed; its config file is read as the server reads it. The project is
+ * not indexed: its state is "ready", and set_project is refused (mcp_tool_check).
+ *
+ * st is borrowed (the caller opens and closes it); its query root is set to the project root.
+ * On success *structured (structuredContent) and *text (the text item) are the caller's
+ * (json_decref, free). Returns 0; ERR_INVALID for what tools/call answers with -32602 (unknown
+ * tool, bad arguments, a path outside the project: err has the message); ERR_GENERIC for a tool
+ * failure, an isError result (err has its text); ERR_NOTFOUND when there is no project root;
+ * ERR_IO when the answer cannot be buffered. Not thread-safe: one call at a time per st.
+ */
+int mcp_tool_run(json_t **structured, char **text, struct store *st, const char *project_root,
+                 const char *tool, const json_t *args, struct err *err);
+
 #endif

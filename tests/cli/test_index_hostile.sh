@@ -46,10 +46,11 @@ index() {
 }
 
 # has CACHE NAME FILE LINE COL: the symbol is in the index at FILE (relative to $root):LINE:COL
+# (search --json is find_symbols' answer: project files relative to the project root)
 has() {
     local out
     out=$("$cidx" search "$2" --cache-dir "$1" --match exact --json 2>&1)
-    if ! grep -qF "\"file\":\"$root/$3\",\"line\":$4,\"column\":$5" <<<"$out"; then
+    if ! grep -qF "\"file\":\"$3\",\"line\":$4,\"column\":$5" <<<"$out"; then
         bad "$label: symbol $2 ($3:$4:$5) is not in the index"
         echo "    $out" | head -c 400
         echo

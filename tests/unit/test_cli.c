@@ -236,9 +236,9 @@ static void test_search(void **state)
     json_decref(j);
     run_release(&r);
 
-    /* a regex that does not compile is a failure with the reason */
+    /* a regex that does not compile is a bad argument (find_symbols' -32602) with the reason */
     r = cidx("search", "get(", "--match", "regex", cd, NULL);
-    ASSERT_RUN(r, 1);
+    ASSERT_RUN(r, 2);
     assert_non_null(strstr(r.err, "does not compile"));
     run_release(&r);
 
