@@ -18,7 +18,8 @@ char *idx_path_canonical(const char *base, const char *path);
 
 /* idx_path_canonical remembering its last answer (per thread): for the directories and roots
  * that repeat across compile database entries. A file system change between two calls with the
- * same arguments is not seen; use it only within one read of a database. */
+ * same arguments is not seen; use it only within one read of a database. A NULL path forgets
+ * the remembered entry and returns NULL: call that before a thread that used it ends. */
 char *idx_path_canonical_memo(const char *base, const char *path);
 
 /* Lexically normalizes an absolute path: drops ".", empty components and resolves ".." (never

@@ -90,19 +90,28 @@ bool idx_path_is_under(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+static _Thread_local char *memo_base, *memo_path, *memo_out;
+
 char *idx_path_canonical_memo(const char *base, const char *path)
 {
     /* one entry per thread: compile databases repeat the same directory and the same project
-     * root entry after entry, and each canonicalization is a walk of system calls */
-    static _Thread_local char *last_base, *last_path, *last_out;
-    if (last_out && !strcmp(path, last_path) &&
-        ((!base && !last_base) || (base && last_base && !strcmp(base, last_base))))
-        return xstrdup(last_out);
-    free(last_base);
-    free(last_path);
-    free(last_out);
-    last_base = base ? xstrdup(base) : NULL;
-    last_path = xstrdup(path);
-    last_out = idx_path_canonical(base, path);
-    return xstrdup(last_out);
+     * root entry after entry, and each canonicalization is a walk of system calls. A NULL
+     * path forgets the entry (a thread that ends must, or its memory leaks). */
+    if (!path) {
+        free(memo_base);
+        free(memo_path);
+        free(memo_out);
+        memo_base = memo_path = memo_out = NULL;
+        return NULL;
+    }
+    if (memo_out && !strcmp(path, memo_path) &&
+        ((!base && !memo_base) || (base && memo_base && !strcmp(base, memo_base))))
+        return xstrdup(memo_out);
+    free(memo_base);
+    free(memo_path);
+    free(memo_out);
+    memo_base = base ? xstrdup(base) : NULL;
+    memo_path = xstrdup(path);
+    memo_out = idx_path_canonical(base, path);
+    return xstrdup(memo_out);
 }

@@ -1523,5 +1523,6 @@ done:
     free(r.root);
     idx_config_release(&r.cfg);
     strbuf_release(&warnings);
+    idx_path_canonical_memo(NULL, NULL); /* the caller may be a thread about to end */
     return rc ? -1 : 0;
 }
