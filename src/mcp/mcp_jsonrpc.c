@@ -270,7 +270,7 @@ int mcp_out_send(struct mcp_out *o, const json_t *msg)
     if (atomic_load(&o->broken))
         return ERR_IO;
     /* compact: jansson escapes control characters, so the message is one line */
-    s = json_dumps(msg, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    s = json_dumps(msg, MCP_JSON_DUMP_FLAGS);
     if (!s)
         return ERR_INVALID;
     n = strlen(s);
