@@ -211,7 +211,7 @@ static void loadavg(char out[64])
             p = strchr(p + 1, ' ');
         if (p)
             *p = '\0';
-        snprintf(out, 64, "%s", buf);
+        snprintf(out, 64, "%.63s", buf);
     }
     fclose(f);
 }

@@ -7,11 +7,13 @@
 
 #include "cli.h"
 
-enum { O_PATTERN };
+enum { O_PATTERN, O_LIMIT, O_OFFSET };
 
 static const struct cli_opt opts[] = {
     [O_PATTERN] = {"pattern", CLI_VALUE, "P",
                    "only symbols whose name contains P (case-insensitive), with their parents"},
+    [O_LIMIT] = {"limit", CLI_VALUE, "N", "symbols per page, 1-1000 (default 50)"},
+    [O_OFFSET] = {"offset", CLI_VALUE, "N", "skip this many symbols (paging)"},
 };
 
 static void add_symbols(struct cli_table *t, const json_t *list, int depth)
@@ -60,10 +62,11 @@ static void render(const json_t *r, const struct cli_args *a)
     cli_table_print(&t, "");
     cli_table_release(&t);
     cli_fmt_count(total, cli_jint(r, "total", 0));
-    printf("%s: %s symbol%s, %zu include%s%s\n", cli_jstr(r, "file", "?"), total,
+    printf("%s: %s symbol%s, %zu include%s\n", cli_jstr(r, "file", "?"), total,
            cli_jint(r, "total", 0) == 1 ? "" : "s", json_array_size(inc),
-           json_array_size(inc) == 1 ? "" : "s",
-           json_is_true(json_object_get(r, "truncated")) ? " (cut at 2000 symbols)" : "");
+           json_array_size(inc) == 1 ? "" : "s");
+    if (json_is_integer(json_object_get(r, "next_offset")))
+        printf("next page: --offset %lld\n", cli_jint(r, "next_offset", 0));
     if (json_is_string(json_object_get(r, "hint")))
         printf("%s\n", cli_jstr(r, "hint", ""));
 }
@@ -73,13 +76,21 @@ static int run(const struct cli_command *cmd, struct cli_args *a)
     json_t *args = json_object();
     cli_arg_file(args, "file", a->pos[0]);
     cli_arg_str(a, CLI_OPT(O_PATTERN), args, "pattern");
+    {
+        int rc;
+        if ((rc = cli_arg_uint(cmd, a, CLI_OPT(O_LIMIT), args, "limit")) != CLI_OK ||
+            (rc = cli_arg_uint(cmd, a, CLI_OPT(O_OFFSET), args, "offset")) != CLI_OK) {
+            json_decref(args);
+            return rc;
+        }
+    }
     return cli_tool_twin(cmd, a, "get_file_outline", args, render);
 }
 
 const struct cli_command cmd_outline = {
     .name = "outline",
     .summary = "list the symbols of a file, nested by parent (get_file_outline)",
-    .usage = "cidx outline FILE [--pattern P] [options]",
+    .usage = "cidx outline FILE [--pattern P] [--limit N] [--offset N] [options]",
     .details =
         "FILE is a path from the current directory, a path relative to the project root, an\n"
         "absolute path inside the project, or a unique path suffix (shapes.h). A file outside\n"

@@ -15,7 +15,9 @@ static int call(struct mcp_call *c)
     int rc = mcp_query_file(c, "file", mcp_arg_str(c->args, "file", ""), &file);
     if (rc != MCP_TOOL_OK)
         return rc;
-    rc = store_query_file_outline(c->st, file, pattern, &out, &e);
+    rc = store_query_file_outline_page(c->st, file, pattern,
+                                       (size_t)mcp_arg_int(c->args, "limit", 50),
+                                       (size_t)mcp_arg_int(c->args, "offset", 0), &out, &e);
     free(file);
     if (rc != 0)
         return mcp_query_failed(c, rc, &e);
@@ -90,7 +92,8 @@ static void render(struct strbuf *out, const json_t *r)
     "'string'},'kind':{'type':'string'},'usr':{'type':'string'},'signature':{'type':['string',"    \
     "'null']},'line':{'type':'integer'},'column':{'type':'integer'},'start_line':{'type':"         \
     "'integer'},'start_column':{'type':'integer'},'end_line':{'type':'integer'},'end_column':"     \
-    "{'type':'integer'},'definition':{'type':'boolean'},'children':{'type':'array','items':"       \
+    "{'type':'integer'},'definition':{'type':'boolean'},'parent':{'type':'string','description':"  \
+    "'the enclosing symbol, when it is on an earlier page'},'children':{'type':'array','items':"   \
     "{'type':'object'}}},'required':['name','kind','line']}"
 
 const struct mcp_tool mcp_tool_get_file_outline = {
@@ -100,13 +103,14 @@ const struct mcp_tool mcp_tool_get_file_outline = {
     .description =
         "The symbols declared or defined in one file, nested by parent (members inside their "
         "class, definitions inside their namespace), with kinds, lines and extents, and the "
-        "files it includes.",
+        "files it includes; paged in file order (limit, offset, next_offset).",
     .input_schema = "{'type':'object','properties':{"
                     "'file':{'type':'string','minLength':1,'description':'the file: relative to "
                     "the project root, absolute inside it, or a unique path suffix such as "
                     "shapes.h'},"
                     "'pattern':{'type':'string','description':'keep only symbols whose name "
-                    "contains this (case-insensitive), with their parents'}},"
+                    "contains this (case-insensitive), with their parents'},"
+                    "'limit':" MCP_S_LIMIT ",'offset':" MCP_S_OFFSET "},"
                     "'required':['file'],'additionalProperties':false}",
     .output_schema =
         "{'type':'object','properties':{"
@@ -114,7 +118,8 @@ const struct mcp_tool mcp_tool_get_file_outline = {
         "'symbols':{'type':'array','items':" OUTLINE_SYMBOL "},"
         "'includes':{'type':'array','items':{'type':'object','properties':{'line':"
         "{'type':'integer'},'file':{'type':'string'}}}},"
-        "'total':{'type':'integer'},'truncated':{'type':'boolean'}," MCP_S_AMBIGUOUS_PROPS "}}",
+        "'total':{'type':'integer'},'truncated':{'type':'boolean'},'next_offset':{'type':"
+        "['integer','null']}," MCP_S_AMBIGUOUS_PROPS "}}",
     .flags = MCP_TOOL_QUERY | MCP_TOOL_READ_ONLY,
     .call = call,
     .render = render,

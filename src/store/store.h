@@ -582,10 +582,16 @@ int store_query_symbol_info(struct store *st, const struct store_target *t, stru
  * boundary ("shapes.h") that must name one file (several: "ambiguous" and "candidates" [paths]).
  * Nesting follows the extents (a member inside its class, a definition inside the namespace
  * block that holds it). pattern (NULL = all) keeps symbols whose name or qualified name holds it
- * (ASCII case-insensitive) and their parents. At most 2000 symbols (truncated).
+ * (ASCII case-insensitive) and their parents. At most 1000 symbols (truncated).
  */
 int store_query_file_outline(struct store *st, const char *file, const char *pattern,
                              struct json_t **out, struct err *err);
+/* The same, one page of the symbols in file order: limit 1..1000, offset; the result adds
+ * next_offset, and a symbol whose parent is on an earlier page comes at the top level with a
+ * "parent" field. store_query_file_outline is the first page of 1000. */
+int store_query_file_outline_page(struct store *st, const char *file, const char *pattern,
+                                  size_t limit, size_t offset, struct json_t **out,
+                                  struct err *err);
 
 enum store_direction { STORE_DIR_BOTH = 0, STORE_DIR_UP, STORE_DIR_DOWN };
 /* "both", "up", "down" -> the enum; -1 when unknown. */

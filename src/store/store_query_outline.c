@@ -13,7 +13,7 @@
 
 #include "store_int.h"
 
-#define OUTLINE_MAX 2000
+#define OUTLINE_MAX 1000 /* symbols per page at most (TOOLS.md: limit <= 1000) */
 
 struct onode {
     const char *name, *qname, *usr, *signature;
@@ -158,7 +158,8 @@ static int add_includes(struct qctx *q, int64_t file_id, json_t *res)
     return 0;
 }
 
-static int outline(struct qctx *q, const char *file, const char *pattern, json_t *res)
+static int outline(struct qctx *q, const char *file, const char *pattern, size_t limit,
+                   size_t offset, json_t *res)
 {
     struct onode *v = NULL;
     size_t n = 0, kept = 0, shown = 0;
@@ -173,6 +174,7 @@ static int outline(struct qctx *q, const char *file, const char *pattern, json_t
     json_object_set_new(res, "includes", json_array());
     json_object_set_new(res, "total", json_integer(0));
     json_object_set_new(res, "truncated", json_false());
+    json_object_set_new(res, "next_offset", json_null());
     rc = store_q_file_find(q, file, true, &ids, &path, NULL, res);
     if (rc || !ids || json_array_size(ids) != 1) {
         json_decref(ids);
@@ -193,30 +195,38 @@ static int outline(struct qctx *q, const char *file, const char *pattern, json_t
                 v[k].keep = true;
         }
     }
+    /* a page of the kept symbols in file order; a symbol whose parent is on an earlier page
+     * comes at the top level, naming its parent */
     for (size_t i = 0; i < n; i++) {
         json_t *j;
         if (!v[i].keep)
             continue;
         kept++;
-        if (shown >= OUTLINE_MAX)
+        if (kept <= offset || shown >= limit)
             continue;
         shown++;
         j = node_json(&v[i]);
         if (v[i].parent >= 0 && v[v[i].parent].children)
             json_array_append_new(v[v[i].parent].children, j);
-        else
+        else {
+            if (v[i].parent >= 0)
+                json_object_set_new(j, "parent", json_string(v[v[i].parent].qname));
             json_array_append_new(top, j);
+        }
     }
     for (size_t i = 0; i < n; i++)
         json_decref(v[i].children);
     free(v);
     json_object_set_new(res, "total", json_integer((json_int_t)kept));
-    json_object_set_new(res, "truncated", json_boolean(shown < kept));
+    json_object_set_new(res, "truncated", json_boolean(offset + shown < kept));
+    json_object_set_new(res, "next_offset",
+                        offset + shown < kept ? json_integer((json_int_t)(offset + shown))
+                                              : json_null());
     return add_includes(q, file_id, res);
 }
 
 static int store_query_file_outline_impl(struct store *st, const char *file, const char *pattern,
-                                         json_t **out, struct err *err)
+                                         size_t limit, size_t offset, json_t **out, struct err *err)
 {
     struct qctx q;
     json_t *res = json_object();
@@ -225,7 +235,7 @@ static int store_query_file_outline_impl(struct store *st, const char *file, con
     *out = NULL;
     rc = store_q_begin(&q, st, err);
     if (!rc)
-        rc = outline(&q, file, pattern, res);
+        rc = outline(&q, file, pattern, limit, offset, res);
     store_q_end(&q);
     if (rc) {
         json_decref(res);
@@ -235,11 +245,20 @@ static int store_query_file_outline_impl(struct store *st, const char *file, con
     return 0;
 }
 
+int store_query_file_outline_page(struct store *st, const char *file, const char *pattern,
+                                  size_t limit, size_t offset, json_t **out, struct err *err)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc;
+    if (limit == 0 || limit > OUTLINE_MAX)
+        return err_set(err, ERR_INVALID, "limit must be 1 to %d", OUTLINE_MAX);
+    rc = store_query_file_outline_impl(st, file, pattern, limit, offset, out, err);
+    store_qstat_record(st, STORE_Q_FILE_OUTLINE, time_mono_ns() - t0);
+    return rc;
+}
+
 int store_query_file_outline(struct store *st, const char *file, const char *pattern, json_t **out,
                              struct err *err)
 {
-    uint64_t t0 = time_mono_ns();
-    int rc = store_query_file_outline_impl(st, file, pattern, out, err);
-    store_qstat_record(st, STORE_Q_FILE_OUTLINE, time_mono_ns() - t0);
-    return rc;
+    return store_query_file_outline_page(st, file, pattern, OUTLINE_MAX, 0, out, err);
 }
