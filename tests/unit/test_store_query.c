@@ -500,6 +500,28 @@ static void test_outline(void **state)
     assert_int_equal(jlen(res, "symbols"), 0);
     assert_non_null(jget(res, "hint"));
     json_decref(res);
+
+    /* pages: shapes.h's 46 symbols by 20; the second page starts inside geo::Shape, so its
+     * first symbols come at the top level naming their parent */
+    Q_OK(store_query_file_outline_page(g_st, "include/shapes.h", NULL, 20, 0, &res, &e_));
+    assert_int_equal(jint(res, "total"), 46);
+    assert_true(jtrue(res, "truncated"));
+    assert_int_equal(jint(res, "next_offset"), 20);
+    json_decref(res);
+    Q_OK(store_query_file_outline_page(g_st, "include/shapes.h", NULL, 20, 20, &res, &e_));
+    assert_non_null(jstr(res, "symbols.0.parent"));
+    assert_int_equal(jint(res, "next_offset"), 40);
+    json_decref(res);
+    Q_OK(store_query_file_outline_page(g_st, "include/shapes.h", NULL, 20, 40, &res, &e_));
+    assert_false(jtrue(res, "truncated"));
+    assert_true(json_is_null(jget(res, "next_offset")));
+    json_decref(res);
+    {
+        struct err e = {0};
+        assert_int_equal(
+            store_query_file_outline_page(g_st, "include/shapes.h", NULL, 0, 0, &res, &e),
+            ERR_INVALID);
+    }
 }
 
 /* ---- get_class_hierarchy ------------------------------------------------------------------ */
