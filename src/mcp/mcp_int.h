@@ -144,6 +144,7 @@ struct mcp_server {
     struct mcp_out out;
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    pthread_cond_t index_cv; /* the indexing thread waits here: a run is pending, or stop */
     /* requests for the request thread, in arrival order (guarded by mu) */
     struct mcp_req *qhead, *qtail;
     size_t qlen, qbytes;

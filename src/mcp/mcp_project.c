@@ -91,8 +91,9 @@ static void *index_main(void *arg)
         bool full;
         int rc;
 
+        /* its own condition: the request traffic on srv->cv does not wake this thread */
         while (!srv->stopping && !pr->pending)
-            pthread_cond_wait(&srv->cv, &srv->mu);
+            pthread_cond_wait(&srv->index_cv, &srv->mu);
         if (srv->stopping)
             break;
         root = xstrdup(pr->root);
@@ -194,6 +195,7 @@ void mcp_project_stop(struct mcp_server *srv)
     srv->stopping = true;
     srv->proj.cancel = 1;
     pthread_cond_broadcast(&srv->cv);
+    pthread_cond_signal(&srv->index_cv);
     deadline_after(&dl, STOP_GRACE_MS / 1000.0);
     while (srv->proj.running && !passed(&dl))
         pthread_cond_timedwait(&srv->cv, &srv->mu, &dl);
@@ -268,6 +270,7 @@ int mcp_project_set(struct mcp_server *srv, const char *root, const char *config
     free(pr->error);
     pr->error = NULL;
     pthread_cond_broadcast(&srv->cv);
+    pthread_cond_signal(&srv->index_cv);
     pthread_mutex_unlock(&srv->mu);
     log_info("project '%s' (cache '%s')", cfg.project_root, cache);
     idx_config_release(&cfg);
@@ -287,6 +290,7 @@ bool mcp_project_request(struct mcp_server *srv, bool full)
         if (!pr->running)
             snprintf(pr->phase, sizeof(pr->phase), "queued");
         pthread_cond_broadcast(&srv->cv);
+        pthread_cond_signal(&srv->index_cv);
     }
     pthread_mutex_unlock(&srv->mu);
     return ok;

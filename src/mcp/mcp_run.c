@@ -58,6 +58,7 @@ static void server_init(struct mcp_server *srv, const struct mcp_options *opt, i
     mcp_out_init(&srv->out, out_fd);
     pthread_mutex_init(&srv->mu, NULL);
     pthread_cond_init(&srv->cv, NULL);
+    pthread_cond_init(&srv->index_cv, NULL);
     /* what initialize with the newest revision sets up */
     srv->phase = MCP_PHASE_READY;
     snprintf(srv->version, sizeof(srv->version), "%s", mcp_protocol_versions[0]);
@@ -82,6 +83,7 @@ static void server_release(struct mcp_server *srv)
     free(srv->proj.current);
     free(srv->proj.error);
     pthread_cond_destroy(&srv->cv);
+    pthread_cond_destroy(&srv->index_cv);
     pthread_mutex_destroy(&srv->mu);
     mcp_out_release(&srv->out);
 }

@@ -447,6 +447,7 @@ int mcp_serve(const struct mcp_options *opt, struct err *err)
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&srv->cv, &ca);
+    pthread_cond_init(&srv->index_cv, &ca);
     pthread_condattr_destroy(&ca);
     if (pipe2(srv->wake, O_CLOEXEC) != 0) {
         rc = err_set(err, ERR_IO, "cannot create a pipe: %s", strerror(errno));
@@ -516,6 +517,7 @@ out:
     if (srv->wake[1] >= 0)
         close(srv->wake[1]);
     pthread_cond_destroy(&srv->cv);
+    pthread_cond_destroy(&srv->index_cv);
     pthread_mutex_destroy(&srv->mu);
     mcp_out_release(&srv->out);
     free(srv);
