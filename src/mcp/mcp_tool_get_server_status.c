@@ -151,7 +151,7 @@ static int call(struct mcp_call *c)
 const struct mcp_tool mcp_tool_get_server_status = {
     .name = "get_server_status",
     .title = "Server status",
-    .cli = "cidx stats",
+    .cli = "cidx status (its cache part: cidx stats)",
     .description =
         "Show the server's version, the project and its indexing progress, the cache (path, "
         "size, symbols by kind, files, last vacuum, health), per-query statistics (count, mean, "

@@ -41,7 +41,7 @@ static int call(struct mcp_call *c)
 const struct mcp_tool mcp_tool_sync_project = {
     .name = "sync_project",
     .title = "Indexing status and refresh",
-    .cli = "cidx status, cidx index",
+    .cli = "cidx index (a refresh), cidx status (the state)",
     .description =
         "Report indexing progress of the current project (mode status), or refresh its index: "
         "incremental re-parses what changed (sources, headers and their dependents, compile "
