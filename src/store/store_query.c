@@ -11,7 +11,9 @@
  *   3. case-sensitive matches win; case-insensitive ones count only when there are none;
  *   4. with all_scopes and still nothing, placeholders of that name (one scan of symbols);
  *   5. a constructor whose class also matched, and a typedef of a type that also matched
- *      ("typedef struct Point Point"), drop out: "Shape" means the class.
+ *      ("typedef struct Point Point"), drop out: "Shape" means the class;
+ *   6. a qualified name that one candidate's qualified name equals wins over the candidates it is
+ *      only a suffix of ("testing::Test" over "my_namespace::testing::Test").
  * One match is the answer; several give "ambiguous" and candidates; none gives a hint.
  */
 #include <stdlib.h>
@@ -745,6 +747,21 @@ int store_q_resolve(struct qctx *q, const struct store_target *t, const char *wh
     rc = apply_rules(q, c);
     if (rc)
         goto out;
+    if (c->n > 1 && strstr(lk.pat, "::")) {
+        /* a qualified name spelled out whole wins over the longer names it is a suffix of:
+         * "testing::Test" means testing::Test, not my_namespace::testing::Test */
+        size_t exact = 0, at = 0;
+        for (size_t i = 0; i < c->n; i++)
+            if (c->v[i].qname && strlen(c->v[i].qname) == lk.plen &&
+                !strncmp(c->v[i].qname, lk.pat, lk.plen)) {
+                exact++;
+                at = i;
+            }
+        if (exact == 1) {
+            c->v[0] = c->v[at];
+            c->n = 1;
+        }
+    }
     if (c->n == 1) {
         rc = store_q_symbol(q, c->v[0].id, out);
         goto out;

@@ -951,6 +951,58 @@ static void test_source_stale(void **state)
 
 /* ---- synthetic caches: cycles, placeholders, roots ---------------------------------------- */
 
+/* A qualified name spelled out whole wins over longer names it is a suffix of. */
+static void test_qualified_exact_wins(void **state)
+{
+    char *dir = tu_tmpdir("query-qual");
+    struct store *st = tu_open(dir, 0);
+    struct store_symbol syms[] = {
+        {.usr = "c:@N@x@S@T",
+         .name = "T",
+         .scope = "x",
+         .scope_kind = STORE_KIND_NAMESPACE,
+         .kind = STORE_KIND_CLASS,
+         .is_definition = true,
+         .range = {1, 7, 1, 20}},
+        {.usr = "c:@N@y@N@x@S@T",
+         .name = "T",
+         .scope = "y::x",
+         .scope_kind = STORE_KIND_NAMESPACE,
+         .kind = STORE_KIND_CLASS,
+         .is_definition = true,
+         .range = {2, 7, 2, 20}},
+    };
+    struct store_file_batch b = {
+        .path = "/q/a.h", .is_project = true, .symbols = syms, .nsymbols = ARRAY_SIZE(syms)};
+    struct err e = {0};
+    json_t *res;
+    (void)state;
+
+    TU_OK(store_file_replace(st, &b, &e), &e);
+    {
+        struct store_target t = name("x::T");
+        Q_OK(store_query_symbol_info(st, &t, &res, &e_));
+        assert_null(jget(res, "ambiguous"));
+        assert_string_equal(jstr(res, "usr"), "c:@N@x@S@T");
+        json_decref(res);
+    }
+    {
+        struct store_target t = name("T");
+        Q_OK(store_query_symbol_info(st, &t, &res, &e_));
+        assert_true(jtrue(res, "ambiguous"));
+        json_decref(res);
+    }
+    {
+        struct store_target t = name("y::x::T");
+        Q_OK(store_query_symbol_info(st, &t, &res, &e_));
+        assert_string_equal(jstr(res, "usr"), "c:@N@y@N@x@S@T");
+        json_decref(res);
+    }
+    store_close(st);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 static void test_cycles_and_placeholders(void **state)
 {
     char *dir = tu_tmpdir("query-syn");
@@ -1162,6 +1214,7 @@ int main(void)
         cmocka_unit_test(test_references),
         cmocka_unit_test(test_source),
         cmocka_unit_test(test_source_stale),
+        cmocka_unit_test(test_qualified_exact_wins),
         cmocka_unit_test(test_cycles_and_placeholders),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
