@@ -14,14 +14,17 @@
 #include "cli.h"
 #include "mcp/mcp.h"
 
-enum { O_CONFIG, O_JOBS, O_PRINT_TOOLS };
+enum { O_CONFIG, O_JOBS, O_PRINT_TOOLS, O_TOOL_SET };
 
 static const struct cli_opt opts[] = {
     [O_CONFIG] = {"config", CLI_VALUE, "FILE",
                   "config file (default: $CPP_ANALYZER_CONFIG, DIR/cpp-analyzer-config.json)"},
     [O_JOBS] = {"jobs", CLI_VALUE, "N", "parse workers for indexing (default: one per core)"},
     [O_PRINT_TOOLS] = {"print-tools-markdown", CLI_FLAG, NULL,
-                       "print the tool reference (docs/TOOLS.md) and exit"},
+                       "print the tool reference (docs/TOOLS.md; with --tool-set=legacy "
+                       "docs/TOOLS-legacy.md) and exit"},
+    [O_TOOL_SET] = {"tool-set", CLI_VALUE, "SET",
+                    "the tools offered: main (default) or legacy (the Python server's sixteen)"},
 };
 
 /* SIGTERM and SIGINT end the server the way the end of its input does (indexing cancelled,
@@ -40,11 +43,15 @@ static int run(const struct cli_command *cmd, struct cli_args *a)
     struct mcp_options o;
     struct err e = {0};
     uint64_t jobs = 0;
-    int out_fd, rc;
+    int out_fd, rc, set = MCP_TOOL_SET_MAIN;
 
+    if (a->values[CLI_OPT(O_TOOL_SET)] &&
+        (set = mcp_tool_set_parse(a->values[CLI_OPT(O_TOOL_SET)])) < 0)
+        return cli_usage_error(cmd, "--tool-set takes main or legacy (got '%s')",
+                               a->values[CLI_OPT(O_TOOL_SET)]);
     if (a->values[CLI_OPT(O_PRINT_TOOLS)]) {
         struct strbuf sb = STRBUF_INIT;
-        mcp_tools_markdown(&sb);
+        mcp_tools_markdown_set(&sb, (enum mcp_tool_set)set);
         fwrite(sb.buf, 1, sb.len, stdout);
         strbuf_release(&sb);
         return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
@@ -73,6 +80,7 @@ static int run(const struct cli_command *cmd, struct cli_args *a)
     o.cache_dir = a->values[CLI_COMMON_CACHE_DIR];
     o.config_path = a->values[CLI_OPT(O_CONFIG)];
     o.jobs = (unsigned)jobs;
+    o.tool_set = (enum mcp_tool_set)set;
     o.stderr_level = log_get_level();
     rc = mcp_serve(&o, &e);
     close(out_fd);
@@ -91,7 +99,8 @@ const struct cli_command cmd_serve = {
         "queries from what is indexed so far; without it, a client picks the project with the\n"
         "set_project tool. With --cache-dir alone, serves that cache as it is. Exits when\n"
         "stdin closes. docs/mcp.md shows how to set up Claude Code, Claude Desktop and Cursor;\n"
-        "docs/TOOLS.md lists the tools.",
+        "docs/TOOLS.md lists the tools. --tool-set=legacy offers the tools of the earlier\n"
+        "Python server instead (docs/TOOLS-legacy.md), on the same index.",
     .opts = opts,
     .nopts = (int)ARRAY_SIZE(opts),
     .min_pos = 0,

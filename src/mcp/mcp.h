@@ -33,6 +33,14 @@ enum {
 
 /* ---- the server ----------------------------------------------------------------------------- */
 
+/* The tools a server offers (cidx serve --tool-set). */
+enum mcp_tool_set {
+    MCP_TOOL_SET_MAIN = 0, /* the tools of docs/TOOLS.md */
+    MCP_TOOL_SET_LEGACY, /* the sixteen tools of the plan's Python server (docs/TOOLS-legacy.md) */
+};
+/* "main" or "legacy" to its enum value; -1 when unknown. */
+int mcp_tool_set_parse(const char *name);
+
 struct mcp_options {
     int in_fd;               /* messages in (stdin) */
     int out_fd;              /* messages out: nothing else may write to it */
@@ -43,6 +51,8 @@ struct mcp_options {
     const char *cache_dir;   /* NULL: the project's default cache directory */
     const char *config_path; /* NULL: the project's cpp-analyzer-config.json, if any */
     unsigned jobs;           /* parse workers; 0: the config's max_workers, else one per core */
+    /* The tools offered (zero: MCP_TOOL_SET_MAIN). */
+    enum mcp_tool_set tool_set;
     /* Log level for stderr (the client picks its own with logging/setLevel). */
     enum log_level stderr_level;
 };
@@ -135,6 +145,9 @@ int mcp_path_resolve(char **out, const char *root, const char *path, struct err 
 
 /* Appends docs/TOOLS.md (every tool with its description, input and output schema) to out. */
 void mcp_tools_markdown(struct strbuf *out);
+/* The same for a tool set: docs/TOOLS.md for MCP_TOOL_SET_MAIN, docs/TOOLS-legacy.md for
+ * MCP_TOOL_SET_LEGACY. */
+void mcp_tools_markdown_set(struct strbuf *out, enum mcp_tool_set set);
 
 /* ---- tools in this process (the CLI twins, mcp_run.c) ------------------------------------- */
 

@@ -159,6 +159,10 @@ struct mcp_server {
     atomic_int client_log_level; /* -1: the client did not ask for log messages */
     enum log_level stderr_level;
     json_t **in_schemas, **out_schemas; /* per tool, parsed once */
+    /* the tool set served (opt->tool_set); tools NULL: the main table */
+    const struct mcp_tool *const *tools;
+    size_t ntools;
+    bool legacy; /* the legacy tool set: messages name its tools */
     /* the project (guarded by mu) and its indexing thread */
     struct mcp_project proj;
     pthread_t index_thread;
@@ -294,6 +298,9 @@ enum mcp_tool_flag {
     MCP_TOOL_QUERY = 1 << 0,     /* reads the index: needs a project, honors query_behavior,
                                     carries partial while indexing */
     MCP_TOOL_READ_ONLY = 1 << 1, /* changes nothing (annotation) */
+    /* A query tool that reports partial results itself (the legacy tools' metadata): no
+     * partial field, no wait_seconds argument. */
+    MCP_TOOL_OWN_PARTIAL = 1 << 2,
 };
 
 enum mcp_tool_rc {
@@ -309,6 +316,7 @@ struct mcp_call {
     const json_t *args;          /* checked against the input schema; an object */
     struct store *st;            /* query tools: the project's handle */
     const struct mcp_view *view; /* query tools: the project when the call started */
+    bool partial;                /* query tools: indexing is incomplete (the partial marker) */
     json_t *result;              /* structuredContent, set by the tool (owned by the call) */
     struct strbuf text;          /* the text item; rendered from result when the tool leaves it */
     char message[1024];
@@ -352,6 +360,20 @@ extern const struct mcp_tool mcp_tool_set_project, mcp_tool_sync_project, mcp_to
 
 extern const struct mcp_tool *const mcp_tools[];
 extern const size_t mcp_ntools;
+
+/* The legacy tool set (mcp_legacy*.c): the plan's Python server's tools, on the same queries. */
+extern const struct mcp_tool mcp_legacy_search_classes, mcp_legacy_search_functions,
+    mcp_legacy_search_symbols, mcp_legacy_get_class_info, mcp_legacy_get_function_signature,
+    mcp_legacy_find_in_file, mcp_legacy_set_project_directory, mcp_legacy_refresh_project,
+    mcp_legacy_get_server_status, mcp_legacy_get_indexing_status, mcp_legacy_wait_for_indexing,
+    mcp_legacy_get_class_hierarchy, mcp_legacy_get_derived_classes, mcp_legacy_find_callers,
+    mcp_legacy_find_callees, mcp_legacy_get_call_path;
+extern const struct mcp_tool *const mcp_legacy_tools[];
+extern const size_t mcp_legacy_ntools;
+/* What docs/TOOLS-legacy.md says before the tool list (Markdown). */
+extern const char mcp_legacy_markdown_intro[];
+/* t (epoch seconds) as ISO 8601 in UTC: "2025-01-31T12:00:00Z". */
+void mcp_legacy_time_iso(char out[32], double t);
 
 /* The tool named name, or NULL; *index gets its position in mcp_tools. */
 const struct mcp_tool *mcp_tool_find(const char *name, size_t *index);

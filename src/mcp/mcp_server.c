@@ -139,14 +139,24 @@ static void handle_initialize(struct mcp_server *srv, struct mcp_req *req)
     json_object_set_new(res, "serverInfo", info);
     json_object_set_new(
         res, "instructions",
-        json_string("cidx answers questions about a C/C++ code base from a libclang index kept "
-                    "in a SQLite cache. Unless the server was started with --project, call "
-                    "set_project with the project's absolute path first; indexing runs in the "
-                    "background and results carry 'partial' until it is complete "
-                    "(sync_project shows progress and can wait). find_symbols finds names; "
-                    "get_symbol_info, get_class_hierarchy, find_incoming_calls, "
-                    "find_outgoing_calls, trace_call_path, find_references and get_source "
-                    "take a name (simple, qualified, or ::global) or a usr from a result."));
+        json_string(
+            srv->legacy
+                ? "cidx answers questions about a C/C++ code base from a libclang index kept in "
+                  "a SQLite cache, through the tools of the earlier Python server. Unless the "
+                  "server was started with --project, call set_project_directory with the "
+                  "project's absolute path first; indexing runs in the background, query "
+                  "results are {data, metadata} and metadata.status is 'partial' until it is "
+                  "complete (get_indexing_status shows progress, wait_for_indexing waits). "
+                  "Patterns are case-insensitive regular expressions searched anywhere in the "
+                  "name."
+                : "cidx answers questions about a C/C++ code base from a libclang index kept "
+                  "in a SQLite cache. Unless the server was started with --project, call "
+                  "set_project with the project's absolute path first; indexing runs in the "
+                  "background and results carry 'partial' until it is complete "
+                  "(sync_project shows progress and can wait). find_symbols finds names; "
+                  "get_symbol_info, get_class_hierarchy, find_incoming_calls, "
+                  "find_outgoing_calls, trace_call_path, find_references and get_source "
+                  "take a name (simple, qualified, or ::global) or a usr from a result."));
     srv->phase = MCP_PHASE_INITIALIZING;
     answer(srv, req, res);
     log_debug("initialized with protocol revision %s (client asked for %s)", use, want);
@@ -176,7 +186,7 @@ static void handle_tools_list(struct mcp_server *srv, struct mcp_req *req)
         return;
     }
     list = json_array();
-    for (size_t i = 0; i < mcp_ntools; i++)
+    for (size_t i = 0; i < srv->ntools; i++)
         json_array_append_new(list, mcp_tool_list_entry(srv, i));
     res = json_object();
     json_object_set_new(res, "tools", list);
@@ -438,6 +448,9 @@ int mcp_serve(const struct mcp_options *opt, struct err *err)
     int rc = 0;
 
     srv->opt = opt;
+    srv->legacy = opt->tool_set == MCP_TOOL_SET_LEGACY;
+    srv->tools = srv->legacy ? mcp_legacy_tools : mcp_tools;
+    srv->ntools = srv->legacy ? mcp_legacy_ntools : mcp_ntools;
     srv->stderr_level = opt->stderr_level;
     srv->started_ns = time_mono_ns();
     srv->wake[0] = srv->wake[1] = -1;
@@ -499,10 +512,10 @@ out:
         req_free(r);
     }
     if (srv->in_schemas)
-        for (size_t i = 0; i < mcp_ntools; i++)
+        for (size_t i = 0; i < srv->ntools; i++)
             json_decref(srv->in_schemas[i]);
     if (srv->out_schemas)
-        for (size_t i = 0; i < mcp_ntools; i++)
+        for (size_t i = 0; i < srv->ntools; i++)
             json_decref(srv->out_schemas[i]);
     free(srv->in_schemas);
     free(srv->out_schemas);

@@ -22,6 +22,26 @@ const struct mcp_tool *const mcp_tools[] = {
 };
 const size_t mcp_ntools = ARRAY_SIZE(mcp_tools);
 
+int mcp_tool_set_parse(const char *name)
+{
+    if (name && !strcmp(name, "main"))
+        return MCP_TOOL_SET_MAIN;
+    if (name && !strcmp(name, "legacy"))
+        return MCP_TOOL_SET_LEGACY;
+    return -1;
+}
+
+/* The table a server serves: its tool set's, or the main one (a server set up without one). */
+static const struct mcp_tool *const *table(const struct mcp_server *srv, size_t *n)
+{
+    if (srv->tools) {
+        *n = srv->ntools;
+        return srv->tools;
+    }
+    *n = mcp_ntools;
+    return mcp_tools;
+}
+
 /* How long a query waits for indexing under query_behavior "block" when it does not say. */
 #define BLOCK_WAIT_DEFAULT 30
 
@@ -46,10 +66,10 @@ const struct mcp_tool *mcp_tool_find(const char *name, size_t *index)
     return NULL;
 }
 
-json_t *mcp_tool_input_schema(size_t i)
+static json_t *input_schema_of(const struct mcp_tool *t)
 {
-    json_t *s = mcp_schema_parse(mcp_tools[i]->input_schema);
-    if (mcp_tools[i]->flags & MCP_TOOL_QUERY) {
+    json_t *s = mcp_schema_parse(t->input_schema);
+    if ((t->flags & MCP_TOOL_QUERY) && !(t->flags & MCP_TOOL_OWN_PARTIAL)) {
         json_t *props = json_object_get(s, "properties");
         if (!props) {
             props = json_object();
@@ -60,10 +80,10 @@ json_t *mcp_tool_input_schema(size_t i)
     return s;
 }
 
-json_t *mcp_tool_output_schema(size_t i)
+static json_t *output_schema_of(const struct mcp_tool *t)
 {
-    json_t *s = mcp_schema_parse(mcp_tools[i]->output_schema);
-    if (mcp_tools[i]->flags & MCP_TOOL_QUERY) {
+    json_t *s = mcp_schema_parse(t->output_schema);
+    if ((t->flags & MCP_TOOL_QUERY) && !(t->flags & MCP_TOOL_OWN_PARTIAL)) {
         json_t *props = json_object_get(s, "properties");
         if (!props) {
             props = json_object();
@@ -74,16 +94,28 @@ json_t *mcp_tool_output_schema(size_t i)
     return s;
 }
 
+json_t *mcp_tool_input_schema(size_t i)
+{
+    return input_schema_of(mcp_tools[i]);
+}
+
+json_t *mcp_tool_output_schema(size_t i)
+{
+    return output_schema_of(mcp_tools[i]);
+}
+
 /* The parsed schemas of tool i, cached in the server (borrowed). */
 static void schemas(struct mcp_server *srv, size_t i, json_t **in, json_t **out)
 {
+    size_t n;
+    const struct mcp_tool *const *tools = table(srv, &n);
     if (!srv->in_schemas) {
-        srv->in_schemas = xcalloc(mcp_ntools, sizeof(json_t *));
-        srv->out_schemas = xcalloc(mcp_ntools, sizeof(json_t *));
+        srv->in_schemas = xcalloc(n, sizeof(json_t *));
+        srv->out_schemas = xcalloc(n, sizeof(json_t *));
     }
     if (!srv->in_schemas[i]) {
-        srv->in_schemas[i] = mcp_tool_input_schema(i);
-        srv->out_schemas[i] = mcp_tool_output_schema(i);
+        srv->in_schemas[i] = input_schema_of(tools[i]);
+        srv->out_schemas[i] = output_schema_of(tools[i]);
     }
     *in = srv->in_schemas[i];
     *out = srv->out_schemas[i];
@@ -91,7 +123,8 @@ static void schemas(struct mcp_server *srv, size_t i, json_t **in, json_t **out)
 
 json_t *mcp_tool_list_entry(struct mcp_server *srv, size_t i)
 {
-    const struct mcp_tool *t = mcp_tools[i];
+    size_t n;
+    const struct mcp_tool *t = table(srv, &n)[i];
     json_t *e = json_object(), *in, *out, *ann;
     schemas(srv, i, &in, &out);
     json_object_set_new(e, "name", json_string(t->name));
@@ -377,13 +410,13 @@ static void send_error(struct mcp_server *srv, struct mcp_req *req, int code, co
 void mcp_tool_call(struct mcp_server *srv, struct mcp_req *req)
 {
     const json_t *params = req->msg.params, *name, *args;
-    const struct mcp_tool *tool;
+    const struct mcp_tool *tool, *const *tools;
     struct mcp_call c;
     struct mcp_view view;
     json_t *in, *out, *empty = NULL, *res;
     struct err e = {0};
     char msg[1400];
-    size_t ti = 0;
+    size_t ti = 0, ntools;
     bool partial = false;
     int rc;
 
@@ -393,7 +426,12 @@ void mcp_tool_call(struct mcp_server *srv, struct mcp_req *req)
                    "Invalid params: 'name' (the tool to call) is required");
         return;
     }
-    tool = mcp_tool_find(json_string_value(name), &ti);
+    tools = table(srv, &ntools);
+    for (tool = NULL; ti < ntools; ti++)
+        if (!strcmp(tools[ti]->name, json_string_value(name))) {
+            tool = tools[ti];
+            break;
+        }
     if (!tool) {
         snprintf(msg, sizeof(msg),
                  "Invalid params: unknown tool '%.200s' (tools/list has the names)",
@@ -426,16 +464,20 @@ void mcp_tool_call(struct mcp_server *srv, struct mcp_req *req)
     if (tool->flags & MCP_TOOL_QUERY) {
         mcp_project_view(srv, &view);
         if (!view.root) {
-            rc = mcp_call_fail(&c, "no project is set: call set_project with the project's "
-                                   "absolute path (or start the server with --project DIR)");
+            rc = mcp_call_fail(&c,
+                               "no project is set: call %s with the project's absolute path (or "
+                               "start the server with --project DIR)",
+                               srv->legacy ? "set_project_directory" : "set_project");
             goto answer;
         }
         if (view.state == MCP_STATE_INDEXING && view.behavior == IDX_QUERY_REJECT) {
             rc = mcp_call_fail(&c,
                                "the index of '%s' is still being built (%zu of %zu files); the "
-                               "project config sets query_behavior to 'reject'. Wait with "
-                               "sync_project {\"wait_seconds\": 60} and call again",
-                               view.root, view.done, view.total);
+                               "project config sets query_behavior to 'reject'. Wait with %s "
+                               "and call again",
+                               view.root, view.done, view.total,
+                               srv->legacy ? "wait_for_indexing {\"timeout\": 60}"
+                                           : "sync_project {\"wait_seconds\": 60}");
             goto answer;
         }
         if (view.state == MCP_STATE_INDEXING && view.behavior == IDX_QUERY_BLOCK) {
@@ -463,6 +505,7 @@ void mcp_tool_call(struct mcp_server *srv, struct mcp_req *req)
             free(when);
         }
         c.view = &view;
+        c.partial = partial;
     }
     rc = tool->call(&c);
 answer:
@@ -481,7 +524,7 @@ answer:
         struct strbuf text = STRBUF_INIT;
         if (!c.result)
             c.result = json_object();
-        if (partial) {
+        if (partial && !(tool->flags & MCP_TOOL_OWN_PARTIAL)) {
             char line[160];
             /* files the index covers: the unchanged ones plus those done in this run */
             size_t have = view.unchanged + view.done, all = view.unchanged + view.total;
@@ -570,55 +613,60 @@ static void md_constraints(struct strbuf *out, const json_t *s)
     }
 }
 
-void mcp_tools_markdown(struct strbuf *out)
+static const char main_intro[] =
+    "# cidx MCP tools\n\n"
+    "<!-- Generated by `cidx serve --print-tools-markdown` from the server's tool "
+    "table (src/mcp/mcp_tools.c). Do not edit by hand. -->\n\n"
+    "`cidx serve` offers these tools over MCP. Every tool has an input schema and an "
+    "output schema (JSON Schema, in the subset shared by draft-07 and draft "
+    "2020-12); results carry `structuredContent` (the data, valid against the output "
+    "schema) and one text item (a compact rendering for models, one line per item, "
+    "at most 100 KB). `docs/mcp.md` explains how to run the server and set up "
+    "clients.\n\n"
+    "Common rules:\n\n"
+    "- Bad arguments (wrong types, unknown enum values or argument names, a regex "
+    "that does not compile, a path outside the project) are a JSON-RPC error -32602 "
+    "whose message names the argument. A failure of the tool itself (no project, "
+    "an unreadable cache) is a result with `isError: true` and a message saying "
+    "what to do. A name that matches nothing is a normal, empty result.\n"
+    "- Query tools (marked *query*) need a project (`set_project`, or `cidx serve "
+    "--project DIR`). While indexing is incomplete their results carry `partial: "
+    "{indexed_files, total_files}` and follow the project config's "
+    "`query_behavior`: `allow_partial` (default) answers at once, `block` waits up "
+    "to `wait_seconds` (default 30) for indexing to finish, `reject` refuses with "
+    "an `isError` result.\n"
+    "- File paths are resolved inside the project root (relative to it, or "
+    "absolute); a path outside it, also through `..` or a symlink, is refused. "
+    "Locations in results are `{file, line, column}` with `file` relative to the "
+    "project root when inside it.\n"
+    "- `tools/call` with a `_meta.progressToken` gets `notifications/progress` "
+    "while a call waits for indexing (`wait_seconds`); `notifications/cancelled` "
+    "ends the wait and the call is not answered.\n\n"
+    "| tool | CLI twin | summary |\n|---|---|---|\n";
+
+/* The reference of a tool table: intro, a summary row per tool, then each tool's arguments and
+ * output schema. twin names what a tool's cli field holds ("CLI twin"). */
+static void markdown(struct strbuf *out, const char *intro, const char *twin,
+                     const struct mcp_tool *const *tools, size_t n)
 {
-    strbuf_adds(out,
-                "# cidx MCP tools\n\n"
-                "<!-- Generated by `cidx serve --print-tools-markdown` from the server's tool "
-                "table (src/mcp/mcp_tools.c). Do not edit by hand. -->\n\n"
-                "`cidx serve` offers these tools over MCP. Every tool has an input schema and an "
-                "output schema (JSON Schema, in the subset shared by draft-07 and draft "
-                "2020-12); results carry `structuredContent` (the data, valid against the output "
-                "schema) and one text item (a compact rendering for models, one line per item, "
-                "at most 100 KB). `docs/mcp.md` explains how to run the server and set up "
-                "clients.\n\n"
-                "Common rules:\n\n"
-                "- Bad arguments (wrong types, unknown enum values or argument names, a regex "
-                "that does not compile, a path outside the project) are a JSON-RPC error -32602 "
-                "whose message names the argument. A failure of the tool itself (no project, "
-                "an unreadable cache) is a result with `isError: true` and a message saying "
-                "what to do. A name that matches nothing is a normal, empty result.\n"
-                "- Query tools (marked *query*) need a project (`set_project`, or `cidx serve "
-                "--project DIR`). While indexing is incomplete their results carry `partial: "
-                "{indexed_files, total_files}` and follow the project config's "
-                "`query_behavior`: `allow_partial` (default) answers at once, `block` waits up "
-                "to `wait_seconds` (default 30) for indexing to finish, `reject` refuses with "
-                "an `isError` result.\n"
-                "- File paths are resolved inside the project root (relative to it, or "
-                "absolute); a path outside it, also through `..` or a symlink, is refused. "
-                "Locations in results are `{file, line, column}` with `file` relative to the "
-                "project root when inside it.\n"
-                "- `tools/call` with a `_meta.progressToken` gets `notifications/progress` "
-                "while a call waits for indexing (`wait_seconds`); `notifications/cancelled` "
-                "ends the wait and the call is not answered.\n\n"
-                "| tool | CLI twin | summary |\n|---|---|---|\n");
-    for (size_t i = 0; i < mcp_ntools; i++) {
-        const struct mcp_tool *t = mcp_tools[i];
+    strbuf_adds(out, intro);
+    for (size_t i = 0; i < n; i++) {
+        const struct mcp_tool *t = tools[i];
         const char *dot = strchr(t->description, '.');
         strbuf_addf(out, "| [`%s`](#%s) | `%s` | %.*s%s |\n", t->name, t->name, t->cli,
                     dot ? (int)(dot - t->description) : (int)strlen(t->description), t->description,
                     (t->flags & MCP_TOOL_QUERY) ? " (*query*)" : "");
     }
-    for (size_t i = 0; i < mcp_ntools; i++) {
-        const struct mcp_tool *t = mcp_tools[i];
-        json_t *in = mcp_tool_input_schema(i), *outs = mcp_tool_output_schema(i);
+    for (size_t i = 0; i < n; i++) {
+        const struct mcp_tool *t = tools[i];
+        json_t *in = input_schema_of(t), *outs = output_schema_of(t);
         json_t *props = json_object_get(in, "properties"), *req = json_object_get(in, "required");
         const char *key;
         json_t *p;
         char *pretty;
 
-        strbuf_addf(out, "\n## %s\n\n*%s*%s. CLI twin: `%s`.\n\n%s\n\n", t->name, t->title,
-                    (t->flags & MCP_TOOL_QUERY) ? " (query)" : "", t->cli, t->description);
+        strbuf_addf(out, "\n## %s\n\n*%s*%s. %s: `%s`.\n\n%s\n\n", t->name, t->title,
+                    (t->flags & MCP_TOOL_QUERY) ? " (query)" : "", twin, t->cli, t->description);
         if (json_object_size(props)) {
             strbuf_adds(out, "| argument | type | required | description |\n|---|---|---|---|\n");
             json_object_foreach(props, key, p)
@@ -653,4 +701,17 @@ void mcp_tools_markdown(struct strbuf *out)
         json_decref(in);
         json_decref(outs);
     }
+}
+
+void mcp_tools_markdown_set(struct strbuf *out, enum mcp_tool_set set)
+{
+    if (set == MCP_TOOL_SET_LEGACY)
+        markdown(out, mcp_legacy_markdown_intro, "Runs on", mcp_legacy_tools, mcp_legacy_ntools);
+    else
+        markdown(out, main_intro, "CLI twin", mcp_tools, mcp_ntools);
+}
+
+void mcp_tools_markdown(struct strbuf *out)
+{
+    mcp_tools_markdown_set(out, MCP_TOOL_SET_MAIN);
 }

@@ -36,7 +36,8 @@ struct srv {
     int next_ping;
 };
 
-static void srv_start_env(struct srv *s, const char *extra_env)
+/* Starts `cidx serve [arg]` with an extra environment variable (both may be NULL). */
+static void srv_start_full(struct srv *s, const char *extra_env, const char *arg)
 {
     const char *bin = getenv("CIDX_BIN");
     int in[2], out[2];
@@ -62,7 +63,7 @@ static void srv_start_env(struct srv *s, const char *extra_env)
         setenv("CLANG_INDEX_CACHE_DIR", cache, 1);
         if (extra_env)
             putenv((char *)extra_env);
-        execl(bin, bin, "serve", (char *)NULL);
+        execl(bin, bin, "serve", arg, (char *)NULL);
         _exit(127);
     }
     close(in[0]);
@@ -71,6 +72,11 @@ static void srv_start_env(struct srv *s, const char *extra_env)
     s->out = out[0];
     free(cache);
     free(errlog);
+}
+
+static void srv_start_env(struct srv *s, const char *extra_env)
+{
+    srv_start_full(s, extra_env, NULL);
 }
 
 static void srv_start(struct srv *s)
@@ -715,6 +721,135 @@ static void test_cancel_wait(void **state)
     srv_finish(&s); /* exits 0 although a parse worker hangs */
 }
 
+/* ---- --tool-set ---- */
+
+/* Runs `cidx serve ARGS` with stdin from /dev/null; returns its exit status and what it wrote
+ * (the caller frees both). */
+static int serve_run(const char *dir, const char *args, char **out, char **err)
+{
+    const char *bin = getenv("CIDX_BIN");
+    char *o = path_join(dir, "out"), *e = path_join(dir, "err");
+    char *cmd = xasprintf("CLANG_INDEX_CACHE_DIR='%s/cache' '%s' serve %s </dev/null >'%s' 2>'%s'",
+                          dir, bin, args, o, e);
+    size_t n;
+    int status = system(cmd);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(fs_read_file(out, &n, o, (size_t)64 << 20, NULL), 0);
+    assert_int_equal(fs_read_file(err, &n, e, (size_t)1 << 20, NULL), 0);
+    free(cmd);
+    free(o);
+    free(e);
+    return WEXITSTATUS(status);
+}
+
+/* The option is checked before anything starts; the reference of each set matches its docs. */
+static void test_tool_set_option(void **state)
+{
+    const char *src = getenv("CIDX_SOURCE_DIR");
+    char *dir = tu_tmpdir("mcp-toolset"), *out = NULL, *err = NULL, *doc = NULL, *path;
+    size_t n;
+    (void)state;
+    if (!getenv("CIDX_BIN") || !src)
+        fail_msg("CIDX_BIN or CIDX_SOURCE_DIR is not set (run through ctest)");
+
+    /* unknown sets and a missing value are usage errors (exit 2) that say what is accepted */
+    assert_int_equal(serve_run(dir, "--tool-set=bogus", &out, &err), 2);
+    assert_non_null(strstr(err, "--tool-set takes main or legacy (got 'bogus')"));
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
+    assert_int_equal(serve_run(dir, "--tool-set=", &out, &err), 2);
+    assert_non_null(strstr(err, "--tool-set"));
+    free(out);
+    free(err);
+    assert_int_equal(serve_run(dir, "--tool-set=Legacy", &out, &err), 2);
+    free(out);
+    free(err);
+    assert_int_equal(serve_run(dir, "--tool-set", &out, &err), 2);
+    assert_non_null(strstr(err, "tool-set"));
+    free(out);
+    free(err);
+    assert_int_equal(serve_run(dir, "--print-tools-markdown --tool-set=bogus", &out, &err), 2);
+    free(out);
+    free(err);
+
+    /* the references: main by default and by name, legacy with its sixteen tools; each the
+     * same as its file in docs/ (the drift check of docs/TOOLS-legacy.md) */
+    path = path_join(src, "docs/TOOLS.md");
+    assert_int_equal(fs_read_file(&doc, &n, path, (size_t)64 << 20, NULL), 0);
+    free(path);
+    assert_int_equal(serve_run(dir, "--print-tools-markdown", &out, &err), 0);
+    assert_string_equal(out, doc);
+    free(out);
+    free(err);
+    assert_int_equal(serve_run(dir, "--tool-set=main --print-tools-markdown", &out, &err), 0);
+    assert_string_equal(out, doc);
+    free(out);
+    free(err);
+    free(doc);
+    path = path_join(src, "docs/TOOLS-legacy.md");
+    assert_int_equal(fs_read_file(&doc, &n, path, (size_t)64 << 20, NULL), 0);
+    free(path);
+    assert_int_equal(serve_run(dir, "--tool-set=legacy --print-tools-markdown", &out, &err), 0);
+    if (strcmp(out, doc) != 0)
+        fail_msg("docs/TOOLS-legacy.md is out of date: regenerate it with 'cidx serve "
+                 "--tool-set=legacy --print-tools-markdown > docs/TOOLS-legacy.md'");
+    assert_int_equal(tu_count(out, "\n## "), 16);
+    assert_non_null(strstr(out, "\n## set_project_directory\n"));
+    assert_null(strstr(out, "\n## find_symbols\n"));
+    free(out);
+    free(err);
+    free(doc);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* The legacy set over the raw protocol: its tools listed, the main ones unknown, -32602 for
+ * bad arguments, and queries without a project that say to call set_project_directory. */
+static void test_tool_set_legacy(void **state)
+{
+    /* in the Python server's order */
+    static const char *const names[] = {
+        "search_classes",         "search_functions",  "get_class_info",
+        "get_function_signature", "search_symbols",    "find_in_file",
+        "set_project_directory",  "refresh_project",   "get_server_status",
+        "get_indexing_status",    "wait_for_indexing", "get_class_hierarchy",
+        "get_derived_classes",    "find_callers",      "find_callees",
+        "get_call_path"};
+    struct srv s;
+    json_t *a;
+    const json_t *tools, *t;
+    size_t i;
+    (void)state;
+    srv_start_full(&s, NULL, "--tool-set=legacy");
+    srv_init(&s);
+    srv_sendf(&s, "{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}");
+    a = srv_answers(&s, false, NULL, 1, "\"l\"");
+    tools = json_object_get(json_object_get(json_array_get(a, 0), "result"), "tools");
+    assert_int_equal(json_array_size(tools), ARRAY_SIZE(names));
+    json_array_foreach(tools, i, t)
+    {
+        assert_string_equal(json_string_value(json_object_get(t, "name")), names[i]);
+        assert_non_null(json_object_get(t, "outputSchema"));
+        assert_null(json_object_get(
+            json_object_get(json_object_get(t, "inputSchema"), "properties"), "wait_seconds"));
+    }
+    json_decref(a);
+    call_expect(&s, "find_symbols", "{\"pattern\":\"x\"}", -32602, "unknown tool");
+    call_expect(&s, "search_classes", "{}", -32602, "'pattern' is required");
+    call_expect(&s, "search_classes", "{\"pattern\":\"x\",\"project_only\":1}", -32602,
+                "'project_only'");
+    call_expect(&s, "search_classes", "{\"pattern\":\"x\",\"limit\":5}", -32602,
+                "unknown argument 'limit'");
+    call_expect(&s, "wait_for_indexing", "{\"timeout\":\"5\"}", -32602, "'timeout'");
+    call_expect(&s, "wait_for_indexing", "{\"timeout\":601}", -32602, "at most 600");
+    call_expect(&s, "get_call_path", "{\"from_function\":\"a\"}", -32602, "'to_function'");
+    call_expect(&s, "set_project_directory", "{\"project_path\":\"rel\"}", -32602, "absolute");
+    call_expect(&s, "search_classes", "{\"pattern\":\"x\"}", 0, "set_project_directory");
+    call_expect(&s, "wait_for_indexing", "{}", 0, "set_project_directory");
+    srv_finish(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -729,6 +864,8 @@ int main(void)
         cmocka_unit_test(test_logging),
         cmocka_unit_test(test_eof_exits),
         cmocka_unit_test(test_cancel_wait),
+        cmocka_unit_test(test_tool_set_option),
+        cmocka_unit_test(test_tool_set_legacy),
     };
     signal(SIGPIPE, SIG_IGN);
     return cmocka_run_group_tests(tests, NULL, NULL);
