@@ -8,7 +8,9 @@
 # Environment: FUZZ_CC picks the compiler (default: the first of clang, clang-14, clang-19 that
 # can link a libFuzzer program); FUZZ_BUILD_DIR the build directory (default build-fuzz).
 # Targets: fuzz_ccdb (compile database), fuzz_config (config file), fuzz_jsonrpc (the MCP
-# server's JSON-RPC reader); each runs with fuzz/<target>.dict and fuzz/corpus/<target>/.
+# server's JSON-RPC reader), fuzz_legacy (the legacy JSON cache readers: cache_info.json,
+# files/*.json, header_tracker.json, parse_errors.jsonl, and merging them); each runs with
+# fuzz/<target>.dict and fuzz/corpus/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -691,4 +691,162 @@ struct store_source_args {
 int store_query_source(struct store *st, const struct store_source_args *a, struct json_t **out,
                        struct err *err);
 
+/* ---- legacy JSON caches (spec LEGACY_JSON.md; docs/MIGRATION.md) ------------------------- */
+
+/*
+ * The Python server's cache directory: cache_info.json (every symbol), files/<md5>.json (one per
+ * source file), header_tracker.json, parse_errors.jsonl, and the marker a finished migration
+ * leaves. store_legacy_migrate reads it into a cidx cache, store_legacy_export writes one back.
+ */
+#define STORE_LEGACY_INFO "cache_info.json"
+#define STORE_LEGACY_MARKER ".migrated_to_sqlite"
+
+/* Where a migration or an export is. done and total count the phase's units (files read,
+ * symbols written, records compared, files written); total 0 when unknown. */
+struct store_legacy_progress {
+    const char
+        *phase; /* migrate: "reading", "backup", "writing", "indexing", "verifying",
+                   "installing", "done"; export: "reading", "writing", "installing", "done" */
+    uint64_t done, total;
+    double elapsed_s;
+};
+typedef void (*store_legacy_progress_fn)(void *ctx, const struct store_legacy_progress *p);
+
+struct store_legacy_opts {
+    const char *legacy_dir; /* the legacy cache directory (holds cache_info.json) */
+    const char *cache_dir;  /* where symbols.db goes; NULL = legacy_dir */
+    bool force; /* migrate although the marker is there, replacing a cidx cache in cache_dir
+                   (kept as symbols.db.bak.pre-migrate-json.<time>) */
+    store_legacy_progress_fn progress; /* may be NULL; called on the calling thread */
+    void *progress_ctx;
+};
+
+struct store_legacy_report {
+    bool migrated;    /* false: nothing was done (the marker says it was migrated already) */
+    char *db_path;    /* the cidx cache */
+    char *backup_dir; /* the copy of the JSON cache made before importing */
+    char *replaced;   /* --force: where the cidx cache that was there went; NULL if none */
+    uint64_t records; /* symbol records read (cache_info.json and files/, duplicates included) */
+    uint64_t symbols; /* distinct symbols imported (one per usr, usr-less ones each) */
+    uint64_t no_usr;  /* symbols without a usr, kept under a stand-in key */
+    uint64_t files;   /* files with symbols, hashes or a per-file cache */
+    uint64_t sources; /* per-file caches (files/<md5>.json) */
+    uint64_t calls;   /* call edges */
+    uint64_t bases;   /* base class edges */
+    uint64_t headers; /* header_tracker.json entries */
+    uint64_t parse_errors; /* parse_errors.jsonl lines */
+    uint64_t verified;     /* records compared field by field with the database */
+    double read_s, write_s, verify_s, seconds;
+};
+void store_legacy_report_release(struct store_legacy_report *r);
+
+/*
+ * Migrates the legacy cache in o->legacy_dir into a new cidx cache in o->cache_dir, following
+ * LEGACY_JSON.md's rules:
+ *   1. only when cache_info.json is there and the marker is not (else: rep->migrated false,
+ *      nothing touched), and only when cache_dir holds no symbols.db (else ERR_INVALID) — unless
+ *      o->force;
+ *   2. reads every file (each at most CIDX_LEGACY_MAX_MB, default 128 MB; jansson's depth limit)
+ *      and checks it completely before anything is written, then copies it aside
+ *      (cache_dir/json-backup.<UTC time>/);
+ *   3. imports through the bulk writer into a new database beside the cache (symbols, one per
+ *      usr, usr-less symbols each kept; calls and called_by as call references; base classes;
+ *      file hashes; per-file caches; header tracking; parse errors; metadata);
+ *   4. verifies: symbol counts equal, every usr present, every record equal field by field, file
+ *      hashes, per-file states, headers and parse errors; on any difference the new database is
+ *      removed and the error says which record and field differ;
+ *   5. puts the database in place (never over one that appeared meanwhile), then writes the
+ *      marker into legacy_dir.
+ * The JSON files are only read. A failure at any step (or a kill) leaves no database behind and
+ * the next run starts over. One migration per cache_dir at a time (a lock file; others wait).
+ * Errors: ERR_NOTFOUND (no cache_info.json), ERR_CORRUPT (a file that breaks the format: the
+ * message names the file, where and what), ERR_LIMIT (a file over the size limit), ERR_INVALID
+ * (a cidx cache is already there), ERR_GENERIC (verification failed), ERR_BUSY, ERR_IO,
+ * ERR_FULL, ERR_READONLY, ERR_DB. *rep is filled on success (release it in any case).
+ * Uses a second thread for reading; progress is called on the calling thread.
+ */
+int store_legacy_migrate(const struct store_legacy_opts *o, struct store_legacy_report *rep,
+                         struct err *err);
+
+/* True when dir holds a legacy cache that opening it migrates: cache_info.json, no marker, no
+ * symbols.db. */
+bool store_legacy_pending(const char *dir);
+
+/*
+ * The automatic migration: when store_legacy_pending(cache_dir), migrates it (logging a warning
+ * before and a line after, on the log's stderr) and returns 0; returns 0 at once when there is
+ * nothing to migrate. On failure nothing is left behind, the JSON is untouched, and err says
+ * why and what to do.
+ */
+int store_legacy_auto_migrate(const char *cache_dir, struct err *err);
+
+/*
+ * store_open after store_legacy_auto_migrate: what the CLI and the server call to open a cache
+ * directory. A failed migration is the open's error (the legacy cache is never shadowed by a
+ * new empty cache).
+ */
+int store_open_or_migrate(struct store **out, const char *cache_dir, unsigned flags,
+                          struct err *err);
+
+struct store_legacy_export_opts {
+    const char *dir; /* the legacy cache directory to write */
+    bool force;      /* write into a non-empty directory; legacy files there are moved to
+                        dir/json-replaced.<UTC time>/ first */
+    store_legacy_progress_fn progress;
+    void *progress_ctx;
+};
+
+struct store_legacy_export_report {
+    char *dir;      /* where the cache was written */
+    char *replaced; /* --force: where the legacy files that were there went; NULL if none */
+    uint64_t symbols, classes, functions, sources, hashes, headers, parse_errors, calls, skipped;
+    /* skipped: symbols of kinds the format has no place for (enums, fields, variables...) */
+    double seconds;
+};
+void store_legacy_export_report_release(struct store_legacy_export_report *r);
+
+/*
+ * Writes the cache as a legacy JSON cache that LEGACY_JSON.md's rules accept: cache_info.json
+ * ("2.0"; classes and structs in class_index, functions and methods — constructors, destructors
+ * and conversions as methods — in function_index; exactly the 14 keys; calls and called_by from
+ * the call references, sorted; file_hashes), files/<md5 of the path>.json ("1.2") for every
+ * indexed source file, header_tracker.json ("1.0"), and parse_errors.jsonl when there are
+ * errors. Output is deterministic: objects and lists sorted, so exporting the same content twice
+ * gives the same bytes apart from the timestamps. Strings that are not valid UTF-8 have each bad
+ * byte replaced by U+FFFD. Reads in one read transaction. Atomic: written into a temporary
+ * directory beside o->dir and renamed into place when o->dir is missing or empty; a non-empty
+ * o->dir needs o->force. Errors: ERR_INVALID (o->dir not empty without force), ERR_IO, ERR_FULL,
+ * ERR_READONLY, ERR_BUSY, ERR_DB.
+ */
+int store_legacy_export(struct store *st, const struct store_legacy_export_opts *o,
+                        struct store_legacy_export_report *rep, struct err *err);
+
+/* The name of a source file's per-file cache in files/: the MD5 of its absolute path in hex,
+ * then ".json" (what the Python server looks up). */
+void store_legacy_file_name(char out[38], const char *path);
+
+/* The files of a legacy cache, for store_legacy_check. */
+enum store_legacy_kind {
+    STORE_LEGACY_CACHE_INFO = 0, /* cache_info.json */
+    STORE_LEGACY_FILE_CACHE,     /* files/<md5>.json */
+    STORE_LEGACY_HEADER_TRACKER, /* header_tracker.json */
+    STORE_LEGACY_PARSE_ERRORS,   /* parse_errors.jsonl */
+};
+
+/*
+ * Reads one legacy file from a buffer with the rules store_legacy_migrate applies to it (JSON,
+ * version, keys, types, absolute paths), then merges its symbols as an import would, and
+ * discards the result: 0 when the file would be accepted, else ERR_CORRUPT or ERR_LIMIT with a
+ * message that names `name` and the problem. Any bytes are safe (the fuzz target's entry).
+ */
+int store_legacy_check(enum store_legacy_kind kind, const char *name, const char *data, size_t len,
+                       struct err *err);
+/*
+ * The same for several files read into one cache and merged together, as a migration reads a
+ * directory (records of a per-file cache meet those of cache_info.json): n buffers, each of its
+ * kind, named "(buffer N)" in messages.
+ */
+int store_legacy_check_set(const enum store_legacy_kind *kinds, const char *const *data,
+                           const size_t *lens, size_t n, struct err *err);
+
 #endif

@@ -101,6 +101,12 @@ enum store_stmt {
     STMT_Q_FILE_PATH,
     STMT_Q_REFS_COUNT,
     STMT_Q_REFS_PAGE,
+    STMT_LEGACY_SYMBOLS,
+    STMT_LEGACY_BASES,
+    STMT_LEGACY_CALLS,
+    STMT_LEGACY_FILES,
+    STMT_LEGACY_HEADERS,
+    STMT_LEGACY_ERRORS,
     STMT_COUNT_
 };
 
@@ -326,5 +332,143 @@ int store_q_file_find(struct qctx *q, const char *file, bool want_one, json_t **
 
 /* A whole source file for reading lines (at most 64 MB); ERR_IO with a message when it fails. */
 int store_q_read_file(struct qctx *q, const char *path, char **buf, size_t *len);
+
+/* ---- legacy JSON caches (store_legacy_*.c) ------------------------------------------------ */
+
+struct legacy_map;
+
+/*
+ * One symbol record of the legacy format, as read from JSON (store_legacy_read.c) or from the
+ * database (store_legacy_out.c): the 14 keys, with kind and access parsed. Strings live in the
+ * owning struct legacy_cache's arena. After legacy_merge, calls and called_by are sorted,
+ * unique and complete in both directions, and base classes unique in their first order.
+ */
+struct legacy_sym {
+    const char *usr; /* a stand-in (LEGACY_NOUSR_PREFIX...) when the record had "usr": "" */
+    const char *name, *file, *signature, *ns, *parent;
+    const char **bases, **calls, **called_by;
+    uint32_t nbases, ncalls, ncalled_by;
+    uint32_t line, col;
+    enum store_kind kind; /* class, struct, function or method */
+    enum store_access access;
+    bool is_project, no_usr;
+    bool in_file_cache; /* read from a files/<md5>.json (which repeats cache_info.json) */
+    const char *origin; /* the file it was read from, for messages */
+};
+
+/* The usr prefix of symbols that had none; export writes them back as "". */
+#define LEGACY_NOUSR_PREFIX "cidx-legacy:nousr:"
+/* The usr of a base class the legacy data names by a spelling no class record has. */
+#define LEGACY_BASE_PREFIX "cidx-legacy:base:"
+/* parse_errors rows that carry a per-file cache's failure state (not parse_errors.jsonl). */
+#define LEGACY_STATE_FAILED "legacy_failed"
+#define LEGACY_STATE_RETRIED "legacy_retried"
+
+/* A files/<md5>.json record (without its symbols, which join the symbol list). */
+struct legacy_file {
+    const char *path, *hash, *args_hash, *error_message, *origin;
+    double timestamp;
+    int64_t retry_count;
+    bool success;
+};
+
+struct legacy_perr {
+    const char *path, *type, *message, *stack_trace, *file_hash, *args_hash;
+    double timestamp;
+    int64_t retry_count;
+};
+
+struct legacy_kv {
+    const char *key, *value;
+};
+
+/*
+ * A whole legacy cache in memory. Filled by legacy_parse (one file at a time, any order), then
+ * legacy_merge makes it canonical: syms one per usr (first record wins; lists united), sorted by
+ * usr; hashes and headers sorted by path; files sorted by path.
+ */
+struct legacy_cache {
+    struct arena mem;
+    struct arena *more; /* arenas taken over from other caches (legacy_cache_absorb) */
+    size_t nmore;
+    bool have_info;
+    bool include_dependencies;
+    const char *config_file_path, *compile_commands_path;   /* NULL for null */
+    const char *config_file_mtime, *compile_commands_mtime; /* number text; NULL for null */
+    int64_t indexed_file_count;
+    double timestamp;
+    struct legacy_sym *syms;
+    size_t nsyms, asyms;
+    struct legacy_kv *hashes; /* file_hashes: path -> md5 */
+    size_t nhashes, ahashes;
+    struct legacy_file *files;
+    size_t nfiles, afiles;
+    bool have_tracker;
+    const char *tracker_cc_hash;
+    struct legacy_kv *headers; /* processed_headers: path -> md5 */
+    size_t nheaders, aheaders;
+    struct legacy_perr *perrs;
+    size_t nperrs, aperrs;
+    uint64_t records;          /* symbol records read */
+    uint64_t no_usr;           /* usr-less records read; after legacy_merge, usr-less symbols */
+    struct legacy_map *qnames; /* legacy_merge: qualified name -> class record (bases) */
+    struct legacy_map *byusr;  /* legacy_merge: usr -> record (legacy_find) */
+    bool keep_json;            /* legacy_parse keeps the parsed documents in doms */
+    struct json_t **doms;      /* to json_decref later (legacy_cache_drop_json) */
+    size_t ndoms, adoms;
+};
+
+void legacy_cache_init(struct legacy_cache *lc);
+void legacy_cache_release(struct legacy_cache *lc);
+/* Frees the JSON documents kept with keep_json (the records do not point into them): a
+ * migration lets a second thread do it while the import runs. */
+void legacy_cache_drop_json(struct legacy_cache *lc);
+/* Moves everything src read into dst (both unmerged); src is left empty. */
+void legacy_cache_absorb(struct legacy_cache *dst, struct legacy_cache *src);
+
+/* Parses one file's content into lc with the format's rules; ERR_CORRUPT / ERR_LIMIT naming
+ * name (store_legacy_read.c). */
+int legacy_parse(struct legacy_cache *lc, enum store_legacy_kind kind, const char *name,
+                 const char *data, size_t len, struct err *err);
+/* Deduplicates, completes the call edges, sorts (see struct legacy_cache). ERR_CORRUPT when the
+ * records contradict each other in a way the store cannot hold (a file both project and not). */
+int legacy_merge(struct legacy_cache *lc, struct err *err);
+/* The usr of the class a base spelling names: the one class or struct whose qualified name is
+ * the spelling, else a LEGACY_BASE_PREFIX stand-in (in lc's arena). After legacy_merge. */
+const char *legacy_base_usr(struct legacy_cache *lc, const char *spelling);
+/* The qualified name of a record: ns::parent::name. Arena string. */
+const char *legacy_qname(struct arena *a, const struct legacy_sym *s);
+/* Index of usr in lc->syms (sorted by legacy_merge), or -1. */
+long legacy_find(const struct legacy_cache *lc, const char *usr);
+
+/* Reads the cache in the legacy shape (what export writes), canonical as after legacy_merge,
+ * in one read transaction (store_legacy_out.c). Metadata comes from cache_metadata. */
+int legacy_db_read(struct store *st, struct legacy_cache *out, uint64_t *skipped, struct err *err);
+/*
+ * Compares what was read from JSON (want) with what the database gives back (got): counts,
+ * every usr, every record field by field, file hashes, per-file states, headers, parse errors.
+ * ERR_GENERIC with the first difference when they differ (store_legacy_in.c).
+ */
+int legacy_compare(const struct legacy_cache *want, const struct legacy_cache *got,
+                   uint64_t *compared, struct err *err);
+
+/* Directory work (store_legacy_fs.c); each error names the path. legacy_rmtree removes a file or
+ * a whole tree (a missing one is fine); legacy_write writes a whole file without syncing it;
+ * legacy_sync fsyncs a file or directory; legacy_link makes a hard link and never replaces an
+ * existing name (ERR_INVALID when to exists). */
+int legacy_mkdir(const char *path, struct err *err);
+int legacy_rmtree(const char *path, struct err *err);
+int legacy_write(const char *path, const void *data, size_t len, struct err *err);
+int legacy_sync(const char *path, struct err *err);
+bool legacy_dir_empty(const char *path);
+int legacy_link(const char *from, const char *to, struct err *err);
+
+/* The size limit of one legacy file: CIDX_LEGACY_MAX_MB megabytes, default 128. */
+size_t legacy_max_bytes(void);
+
+/* MD5 of data as 32 lowercase hex digits (the legacy format names files/ by it). */
+void legacy_md5_hex(char out[33], const void *data, size_t len);
+/* A number as the shortest text that reads back to the same double. */
+void legacy_fmt_number(char out[40], double v);
 
 #endif

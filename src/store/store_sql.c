@@ -303,6 +303,11 @@ static const char dump_errors_sql[] =
     " " DUMP_NORM("e.error_message") " AS m, e.retry_count"
     " FROM parse_errors e LEFT JOIN files f ON f.id = e.file_id"
     " ORDER BY p, e.error_type, m, e.retry_count";
+/* base_classes (store_legacy_out.c): each base by its qualified name, in declaration order */
+static const char legacy_bases_sql[] =
+    "SELECT e.derived_id, " SQL_QNAME("b", "bs") " FROM bases e"
+    " JOIN symbols b ON b.id = e.base_id JOIN scopes bs ON bs.id = b.scope_id"
+    " ORDER BY e.derived_id, e.file_id, e.line, e.col, 2";
 /* clang-format on */
 
 /* STORE_INSERT_MANY (32) rows of 6 and of 9 parameters */
@@ -572,4 +577,27 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
     [STMT_DUMP_INCLUDES] = dump_includes_sql,
     [STMT_DUMP_HEADERS] = dump_headers_sql,
     [STMT_DUMP_ERRORS] = dump_errors_sql,
+    /* The legacy JSON shape (store_legacy_out.c): the symbols the format has kinds for (class,
+       struct, function, method, constructor, destructor, conversion), their scope split into
+       namespace and parent class in C, and the signature expanded as plan_symbols does. */
+    [STMT_LEGACY_SYMBOLS] =
+        "SELECT s.id, s.usr, s.name, s.kind, f.path, s.line, s.col,"
+        " replace(coalesce(s.signature, ''), char(29), " SQL_QNAME_S "),"
+        " s.is_project, sc.ns, sc.qname, sc.kind, s.access"
+        " FROM symbols s JOIN scopes sc ON sc.id = s.scope_id JOIN files f ON f.id = s.file_id"
+        " WHERE s.kind IN (2, 3, 7, 8, 9, 10, 11)",
+    /* base_classes: each base by its qualified name, in declaration order */
+    [STMT_LEGACY_BASES] = legacy_bases_sql,
+    /* calls and called_by: every call reference with a caller */
+    [STMT_LEGACY_CALLS] =
+        "SELECT r.context_id, c.usr, r.symbol_id, t.usr FROM refs r"
+        " JOIN symbols t ON t.id = r.symbol_id JOIN symbols c ON c.id = r.context_id"
+        " WHERE r.roles & 16 AND r.context_id IS NOT NULL",
+    [STMT_LEGACY_FILES] = "SELECT path, hash, args_hash, is_header, indexed_at FROM files"
+                          " WHERE indexed_at > 0 ORDER BY path",
+    [STMT_LEGACY_HEADERS] = "SELECT f.path, h.file_hash FROM header_tracker h"
+                            " JOIN files f ON f.id = h.file_id ORDER BY f.path",
+    [STMT_LEGACY_ERRORS] = "SELECT f.path, e.error_type, e.error_message, e.stack_trace,"
+                           " e.file_hash, e.compile_args_hash, e.retry_count, e.timestamp"
+                           " FROM parse_errors e JOIN files f ON f.id = e.file_id ORDER BY e.id",
 };
