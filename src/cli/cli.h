@@ -59,6 +59,8 @@ struct cli_command {
 extern const struct cli_command cmd_index, cmd_stats, cmd_doctor, cmd_maintain, cmd_restore,
     cmd_search, cmd_dump;
 extern const struct cli_command cmd_serve;
+/* the legacy JSON cache: import and rollback (docs/MIGRATION.md) */
+extern const struct cli_command cmd_migrate_json, cmd_export_json;
 /* the twins of the MCP tools (TOOLS.md), and any tool by name */
 extern const struct cli_command cmd_show, cmd_outline, cmd_hierarchy, cmd_callers, cmd_callees,
     cmd_path, cmd_refs, cmd_source, cmd_status, cmd_call;

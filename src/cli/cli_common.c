@@ -211,9 +211,10 @@ int cli_open(const struct cli_args *a, bool write, unsigned extra_flags, struct 
         free(dir);
         return rc;
     }
-    rc = store_open(out, dir, (write ? 0 : STORE_OPEN_EXISTING) | extra_flags, &e);
+    /* a legacy JSON cache in dir is migrated first (docs/MIGRATION.md) */
+    rc = store_open_or_migrate(out, dir, (write ? 0 : STORE_OPEN_EXISTING) | extra_flags, &e);
     if (rc == ERR_READONLY && !write)
-        rc = store_open(out, dir, STORE_OPEN_READONLY | extra_flags, &e);
+        rc = store_open_or_migrate(out, dir, STORE_OPEN_READONLY | extra_flags, &e);
     free(dir);
     if (rc)
         return cli_error("%s", e.msg);

@@ -11,9 +11,10 @@
 #include "cli.h"
 
 const struct cli_command *const cli_commands[] = {
-    &cmd_index,   &cmd_search, &cmd_show,     &cmd_outline, &cmd_hierarchy, &cmd_callers,
-    &cmd_callees, &cmd_path,   &cmd_refs,     &cmd_source,  &cmd_status,    &cmd_call,
-    &cmd_stats,   &cmd_doctor, &cmd_maintain, &cmd_restore, &cmd_dump,      &cmd_serve,
+    &cmd_index,   &cmd_search,  &cmd_show,  &cmd_outline,      &cmd_hierarchy,
+    &cmd_callers, &cmd_callees, &cmd_path,  &cmd_refs,         &cmd_source,
+    &cmd_status,  &cmd_call,    &cmd_stats, &cmd_doctor,       &cmd_maintain,
+    &cmd_restore, &cmd_dump,    &cmd_serve, &cmd_migrate_json, &cmd_export_json,
 };
 const int cli_ncommands = (int)ARRAY_SIZE(cli_commands);
 

@@ -234,6 +234,12 @@ int mcp_project_set(struct mcp_server *srv, const char *root, const char *config
     }
     cache = cache_dir ? xstrdup(cache_dir)
                       : store_default_cache_dir(cfg.project_root, config_path ? cfg.path : NULL);
+    {
+        /* a legacy JSON cache there is migrated before the indexer or a query opens it */
+        struct err me = {0};
+        if (store_legacy_auto_migrate(cache, &me) != 0)
+            log_warn("%s", me.msg);
+    }
 
     pthread_mutex_lock(&srv->mu);
     if (pr->root && !strcmp(pr->root, cfg.project_root) && !strcmp(pr->cache_dir, cache) &&
