@@ -19,8 +19,9 @@
  *      the first check to the end; a second process waits, then finds the work done.
  *
  * Transitions (store_legacy_migrate): check -> read (read_all: cache_info.json on a second
- * thread, files/ here) -> merge -> backup -> import (bulk writer) -> verify (legacy_db_read,
- * legacy_compare) -> install -> marker.
+ * thread, files/ here) -> merge and, on a second thread, backup -> import (bulk writer; the
+ * parsed JSON is freed on a second thread) -> verify (legacy_db_read, legacy_compare) ->
+ * install -> marker.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -269,6 +270,20 @@ static int write_backup(const char *dest, const struct lfiles *fs, struct err *e
     }
     free(files_dir);
     return rc;
+}
+
+struct backup_job {
+    char *dest;
+    const struct lfiles *fs;
+    struct err err;
+    int rc;
+};
+
+static void *backup_main(void *arg)
+{
+    struct backup_job *j = arg;
+    j->rc = write_backup(j->dest, j->fs, &j->err);
+    return NULL;
 }
 
 /* ---- the import ---------------------------------------------------------------------------- */
@@ -1015,19 +1030,31 @@ int store_legacy_migrate(const struct store_legacy_opts *o, struct store_legacy_
     rc = list_legacy(&fs, legacy, err);
     if (!rc)
         rc = read_all(&m, &fs, &lc, err);
-    if (!rc)
-        rc = legacy_merge(&lc, err);
-    rep->read_s = (double)(time_mono_ns() - t) / 1e9;
     if (rc)
         goto out;
 
-    /* copy the directory aside, from the very bytes that were read */
+    /* copy the directory aside, from the very bytes that were read, while the records are
+       merged; the import starts when both are done */
     progress(&m, "backup", 0, fs.n);
     {
-        char *bak = path_join(tmp, "json-backup");
-        rc = write_backup(bak, &fs, err);
-        free(bak);
+        struct backup_job bj = {NULL, &fs, {0}, 0};
+        pthread_t th;
+        bool threaded;
+        bj.dest = path_join(tmp, "json-backup");
+        threaded = pthread_create(&th, NULL, backup_main, &bj) == 0;
+        if (!threaded)
+            backup_main(&bj);
+        rc = legacy_merge(&lc, err);
+        if (threaded)
+            pthread_join(th, NULL);
+        if (!rc && bj.rc) {
+            rc = bj.rc;
+            if (err)
+                *err = bj.err;
+        }
+        free(bj.dest);
     }
+    rep->read_s = (double)(time_mono_ns() - t) / 1e9;
     lfiles_release(&fs);
     if (rc)
         goto out;

@@ -186,30 +186,49 @@ static int read_calls(struct store *st, struct legacy_cache *lc, const long *idx
     if (!s)
         return store_db_err(st, err, sqlite3_errcode(st->db), "cannot read the calls");
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t a = sqlite3_column_int64(s, 0), b = sqlite3_column_int64(s, 2);
+        int64_t a = sqlite3_column_int64(s, 0), b = sqlite3_column_int64(s, 1);
         if (a < 0 || b < 0 || a > maxid || b > maxid || a > UINT32_MAX || b > UINT32_MAX)
-            continue;
-        if (!usr_of[a])
-            usr_of[a] = col_str(&lc->mem, s, 1);
-        if (!usr_of[b])
-            usr_of[b] = col_str(&lc->mem, s, 3);
-        if (!usr_of[a] || !usr_of[b])
             continue;
         ALLOC_GROW(edges, n + 1, alloc);
         edges[n++] = (uint64_t)a << 32 | (uint64_t)b;
     }
     sqlite3_reset(s);
     rc = step_err(st, rc, err);
-    if (rc) {
-        free(edges);
-        return rc;
-    }
     if (n)
         qsort(edges, n, sizeof(*edges), cmp_u64);
     {
         size_t w = 0;
         for (size_t i = 0; i < n; i++)
             if (!w || edges[w - 1] != edges[i])
+                edges[w++] = edges[i];
+        n = w;
+    }
+    /* the usrs of the callers and callees that are not listed symbols (placeholders...) */
+    for (size_t i = 0; !rc && i < 2 * n; i++) {
+        uint64_t id = i % 2 ? edges[i / 2] & 0xffffffffu : edges[i / 2] >> 32;
+        if (usr_of[id])
+            continue;
+        s = store_stmt(st, STMT_LEGACY_USR);
+        if (!s) {
+            rc = store_db_err(st, err, sqlite3_errcode(st->db), "cannot read the calls");
+            break;
+        }
+        sqlite3_bind_int64(s, 1, (int64_t)id);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW)
+            usr_of[id] = col_str(&lc->mem, s, 0);
+        sqlite3_reset(s);
+        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : step_err(st, rc, err);
+    }
+    if (rc) {
+        free(edges);
+        return rc;
+    }
+    {
+        /* an edge whose end has no row (a damaged cache) is left out */
+        size_t w = 0;
+        for (size_t i = 0; i < n; i++)
+            if (usr_of[edges[i] >> 32] && usr_of[edges[i] & 0xffffffffu])
                 edges[w++] = edges[i];
         n = w;
     }

@@ -588,11 +588,11 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
         " WHERE s.kind IN (2, 3, 7, 8, 9, 10, 11)",
     /* base_classes: each base by its qualified name, in declaration order */
     [STMT_LEGACY_BASES] = legacy_bases_sql,
-    /* calls and called_by: every call reference with a caller */
-    [STMT_LEGACY_CALLS] =
-        "SELECT r.context_id, c.usr, r.symbol_id, t.usr FROM refs r"
-        " JOIN symbols t ON t.id = r.symbol_id JOIN symbols c ON c.id = r.context_id"
-        " WHERE r.roles & 16 AND r.context_id IS NOT NULL",
+    /* calls and called_by: every call reference with a caller, by ids (the usrs of the
+       symbols the export does not list come from STMT_LEGACY_USR) */
+    [STMT_LEGACY_CALLS] = "SELECT context_id, symbol_id FROM refs"
+                          " WHERE roles & 16 AND context_id IS NOT NULL",
+    [STMT_LEGACY_USR] = "SELECT usr FROM symbols WHERE id = ?1",
     [STMT_LEGACY_FILES] = "SELECT path, hash, args_hash, is_header, indexed_at FROM files"
                           " WHERE indexed_at > 0 ORDER BY path",
     [STMT_LEGACY_HEADERS] = "SELECT f.path, h.file_hash FROM header_tracker h"
