@@ -219,7 +219,8 @@ static int read_all(struct mig *m, struct lfiles *fs, struct legacy_cache *lc, s
         info_main(&job);
     for (size_t i = 1; i < fs->n; i++) {
         struct lfile *f = &fs->v[i];
-        if (!rc)
+        /* files that are no part of the format are only copied (unread, whatever their size) */
+        if (!rc && f->kind >= 0)
             rc = load_file(f, err);
         if (!rc && f->kind >= 0)
             rc = legacy_parse(lc, (enum store_legacy_kind)f->kind, f->path, f->data, f->len, err);
@@ -250,7 +251,8 @@ static int read_all(struct mig *m, struct lfiles *fs, struct legacy_cache *lc, s
 
 /* ---- the backup ---------------------------------------------------------------------------- */
 
-/* Writes every file read into dest (same layout), from the bytes that were parsed. */
+/* Writes every file of the directory into dest (same layout): the format's files from the bytes
+ * that were parsed, the others copied. */
 static int write_backup(const char *dest, const struct lfiles *fs, struct err *err)
 {
     char *files_dir = path_join(dest, "files");
@@ -265,7 +267,10 @@ static int write_backup(const char *dest, const struct lfiles *fs, struct err *e
         if (rc)
             break;
         p = path_join(dest, fs->v[i].rel);
-        rc = legacy_write(p, fs->v[i].data ? fs->v[i].data : "", fs->v[i].len, err);
+        if (fs->v[i].kind < 0)
+            rc = fs_copy_file(fs->v[i].path, p, err);
+        else
+            rc = legacy_write(p, fs->v[i].data ? fs->v[i].data : "", fs->v[i].len, err);
         free(p);
     }
     free(files_dir);

@@ -408,6 +408,16 @@ int legacy_db_read(struct store *st, struct legacy_cache *out, uint64_t *skipped
                              "SELECT count(*) FROM symbols WHERE file_id IS NOT NULL AND kind"
                              " NOT IN (2, 3, 7, 8, 9, 10, 11)",
                              &nskip, err);
+    if (!rc) {
+        int64_t nsym = 0;
+        rc = store_query_int(st, "SELECT count(*) FROM symbols", &nsym, err);
+        /* ids index arrays here; SQLite hands them out densely, so a far larger one is damage */
+        if (!rc && (maxid > (int64_t)UINT32_MAX || maxid > 8 * nsym + (1 << 20)))
+            rc = err_set(err, ERR_CORRUPT,
+                         "the symbol ids of '%s' are out of range (largest %lld for %lld "
+                         "symbols); 'cidx doctor' checks the cache",
+                         st->path, (long long)maxid, (long long)nsym);
+    }
     if (rc)
         goto out;
     idx = xmalloc((size_t)(maxid + 1) * sizeof(*idx));

@@ -346,7 +346,8 @@ static void put_perfile(const char *dir, const char *path, const char *text)
 }
 
 /* The fixture: 3 classes, main, draw, 2 usr-less helpers, dup (twice), local; 3 per-file caches
- * (one "1.1", one failed), the tracker, 2 parse errors, an indexing_progress.json. */
+ * (one "1.1", one failed), the tracker, 2 parse errors, an indexing_progress.json, and two files
+ * the format does not have (a leftover in files/, notes at the top). */
 static char *make_fixture(const char *tag)
 {
     char *dir = tu_tmpdir(tag);
@@ -357,6 +358,9 @@ static char *make_fixture(const char *tag)
     put(dir, "header_tracker.json", fixture_tracker);
     put(dir, "parse_errors.jsonl", fixture_errors);
     put(dir, "indexing_progress.json", "{\"done\": 3}\n");
+    /* not part of the format: copied into the backup, never read */
+    put(dir, "files/1375538d8308b5f5a838436d828d5614.json.tmp", "{half a fi");
+    put(dir, "notes.txt", "the team's notes\n");
     return dir;
 }
 
