@@ -15,6 +15,9 @@ static const struct cli_opt common_opts[CLI_COMMON_COUNT_] = {
     [CLI_COMMON_CACHE_DIR] = {"cache-dir", CLI_VALUE, "DIR", "the cache directory to use"},
     [CLI_COMMON_PROJECT] = {"project", CLI_VALUE, "DIR",
                             "the project whose default cache to use (default: .)"},
+    [CLI_COMMON_BACKEND] = {"backend", CLI_VALUE, "NAME",
+                            "sqlite (the default) or json: keep the cache as legacy JSON files "
+                            "(the same as CLANG_INDEX_USE_SQLITE=0)"},
     [CLI_COMMON_JSON] = {"json", CLI_FLAG, NULL, "print JSON instead of text"},
     [CLI_COMMON_HELP] = {"help", CLI_FLAG, NULL, "show this help"},
 };
@@ -124,6 +127,16 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_a
         }
         out->pos[out->npos++] = a;
     }
+    if (out->values[CLI_COMMON_BACKEND]) {
+        const char *b = out->values[CLI_COMMON_BACKEND];
+        if (strcmp(b, "json") && strcmp(b, "sqlite")) {
+            cli_args_release(out);
+            return cli_usage_error(cmd, "unknown backend '%s' (sqlite or json)", b);
+        }
+        /* the one switch every open honors (store_open_cache), set before any thread starts:
+           the indexer and the server open their caches through it too */
+        setenv("CLANG_INDEX_USE_SQLITE", strcmp(b, "json") ? "1" : "0", 1);
+    }
     if (!out->values[CLI_COMMON_HELP] && out->npos < cmd->min_pos) {
         cli_args_release(out);
         return cli_usage_error(cmd, "'%s' needs %d argument%s", cmd->name, cmd->min_pos,
@@ -177,7 +190,8 @@ void cli_print_command_help(FILE *f, const struct cli_command *cmd)
     for (int k = CLI_COMMON_COUNT_; k < nopt; k++)
         print_opt(f, opt_at(cmd, k));
     for (int k = 0; k < CLI_COMMON_COUNT_; k++) {
-        if (!cmd->cache && (k == CLI_COMMON_CACHE_DIR || k == CLI_COMMON_PROJECT))
+        if (!cmd->cache &&
+            (k == CLI_COMMON_CACHE_DIR || k == CLI_COMMON_PROJECT || k == CLI_COMMON_BACKEND))
             continue;
         print_opt(f, opt_at(cmd, k));
     }
@@ -211,10 +225,11 @@ int cli_open(const struct cli_args *a, bool write, unsigned extra_flags, struct 
         free(dir);
         return rc;
     }
-    /* a legacy JSON cache in dir is migrated first (docs/MIGRATION.md) */
-    rc = store_open_or_migrate(out, dir, (write ? 0 : STORE_OPEN_EXISTING) | extra_flags, &e);
+    /* a legacy JSON cache in dir is migrated first (docs/MIGRATION.md); the JSON backend when
+       asked for (--backend json) or when the SQLite cache cannot be used */
+    rc = store_open_cache(out, dir, (write ? 0 : STORE_OPEN_EXISTING) | extra_flags, &e);
     if (rc == ERR_READONLY && !write)
-        rc = store_open_or_migrate(out, dir, STORE_OPEN_READONLY | extra_flags, &e);
+        rc = store_open_cache(out, dir, STORE_OPEN_READONLY | extra_flags, &e);
     free(dir);
     if (rc)
         return cli_error("%s", e.msg);

@@ -1395,7 +1395,8 @@ int idx_run(const struct idx_options *opt, struct idx_summary *sum, struct err *
     if ((rc = load_sources(&r, err)) != 0)
         goto done;
     log_msg(LOG_DEBUG, "index: sources read in %.1f ms (%zu)", ms_since(r.t0), r.ntasks);
-    if ((rc = store_open(&r.st, sum->cache_dir, 0, err)) != 0)
+    /* the SQLite cache, or the JSON backend (CLANG_INDEX_USE_SQLITE=0, a fallback) */
+    if ((rc = store_open_cache(&r.st, sum->cache_dir, 0, err)) != 0)
         goto done;
     log_msg(LOG_DEBUG, "index: cache open at %.1f ms", ms_since(r.t0));
     if ((rc = plan(&r, err)) != 0)

@@ -419,16 +419,26 @@ struct store *mcp_project_store(struct mcp_server *srv, struct err *err)
                 "start the server with --project DIR)");
         return NULL;
     }
-    if (srv->st && srv->st_gen == gen) {
+    if (srv->st && srv->st_gen == gen && store_health_tripped(srv->st) &&
+        !strcmp(store_backend(srv->st), "sqlite")) {
+        /* the plan's I/O-error trigger: from now on the answers come from a JSON export */
+        struct err e2 = {0};
+        if (store_json_switch(&srv->st, &e2) != 0)
+            log_warn("%s", e2.msg);
+        else if (store_query_set_root(srv->st, root, &e2) != 0)
+            log_warn("%s", e2.msg);
+    }
+    if (srv->st && srv->st_gen == gen && !store_json_stale(srv->st)) {
         free(cache);
         free(root);
         return srv->st;
     }
     store_close(srv->st);
     srv->st = NULL;
-    rc = store_open(&srv->st, cache, 0, err);
+    /* the SQLite cache, or the JSON backend (asked for, or a fallback) */
+    rc = store_open_cache(&srv->st, cache, 0, err);
     if (rc == ERR_READONLY)
-        rc = store_open(&srv->st, cache, STORE_OPEN_READONLY, err);
+        rc = store_open_cache(&srv->st, cache, STORE_OPEN_READONLY, err);
     free(cache);
     if (rc == 0 && (rc = store_query_set_root(srv->st, root, err)) != 0) {
         store_close(srv->st);

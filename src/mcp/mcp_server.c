@@ -421,8 +421,8 @@ static void adopt_cache(struct mcp_server *srv, const char *cache_dir)
     struct store *st = NULL;
     struct err e = {0};
     char *root = NULL;
-    if (store_open(&st, cache_dir, STORE_OPEN_EXISTING, &e) != 0 &&
-        store_open(&st, cache_dir, STORE_OPEN_EXISTING | STORE_OPEN_READONLY, &e) != 0) {
+    if (store_open_cache(&st, cache_dir, STORE_OPEN_EXISTING, &e) != 0 &&
+        store_open_cache(&st, cache_dir, STORE_OPEN_EXISTING | STORE_OPEN_READONLY, &e) != 0) {
         log_warn("cache '%s': %s", cache_dir, e.msg);
         return;
     }

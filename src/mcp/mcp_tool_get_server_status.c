@@ -35,6 +35,11 @@ static json_t *cache_json(struct mcp_call *c, struct store *st, bool health, jso
     }
     o = json_object();
     json_object_set_new(o, "path", mcp_json_str(store_db_path(st)));
+    /* the JSON backend (asked for or a fallback, docs/MIGRATION.md) and why */
+    json_object_set_new(o, "backend", json_string(store_backend(st)));
+    json_object_set_new(o, "fallback_reason",
+                        store_fallback_reason(st) ? mcp_json_str(store_fallback_reason(st))
+                                                  : json_null());
     json_object_set_new(o, "sqlite_version", json_string(sqlite3_libversion()));
     json_object_set_new(o, "journal_mode", json_string(store_journal_mode(st)));
     json_object_set_new(o, "file_system", json_string(fs_kind_name(store_fs_kind(st))));
@@ -173,6 +178,8 @@ const struct mcp_tool mcp_tool_get_server_status = {
         "'state':" MCP_S_STATE ",'progress':" MCP_S_PROGRESS ",'error':{'type':['string','null']},"
         "'last_refresh':" MCP_S_REFRESH ","
         "'cache':{'type':['object','null'],'properties':{'path':{'type':'string'},"
+        "'backend':{'type':'string','enum':['sqlite','json']},'fallback_reason':{'type':"
+        "['string','null']},"
         "'sqlite_version':{'type':'string'},'journal_mode':{'type':'string'},'file_system':"
         "{'type':'string'},'size_bytes':{'type':'integer'},'wal_bytes':{'type':'integer'},"
         "'schema_version':{'type':'integer'},'symbols':{'type':'integer'},'symbols_by_kind':"

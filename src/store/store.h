@@ -849,4 +849,92 @@ int store_legacy_check(enum store_legacy_kind kind, const char *name, const char
 int store_legacy_check_set(const enum store_legacy_kind *kinds, const char *const *data,
                            const size_t *lens, size_t n, struct err *err);
 
+/* ---- backends: the SQLite cache or a cache persisted as legacy JSON ------------------------- */
+
+/*
+ * The JSON backend (docs/MIGRATION.md, "The JSON backend"): the same store on a private SQLite
+ * database in a new temporary directory, loaded from the legacy JSON files of the cache
+ * directory (store_legacy_load: the JSON is only read) and, when the handle
+ * changed anything, saved back to them by store_close (store_json_save):
+ *   1. the cache is exported into cache_dir/.cidx-json-save.<pid>/ (store_legacy_export);
+ *   2. the commit point: a .commit file in it (written atomically) listing what it holds;
+ *   3. each entry replaces its old self (files/ by renameat2(RENAME_EXCHANGE), else by two
+ *      renames; the files by rename), cache_info.json last, then the save directory goes.
+ * A save killed before 2 is thrown away, one killed after 2 is finished, by the next open or
+ * save of that directory (store_json_recover). Saves and loads of one directory take
+ * cache_dir/.cidx-json.lock, so each load sees one complete save; between processes the last
+ * save wins (nothing merges). The legacy format has no place for some records (enums, fields,
+ * variables, references other than calls), so a JSON cache holds less than a SQLite one.
+ */
+enum store_backend_flag {
+    STORE_OPEN_JSON = 1 << 8,        /* store_open_cache: the JSON backend */
+    STORE_OPEN_NO_FALLBACK = 1 << 9, /* store_open_cache: report errors, never fall back */
+};
+
+/* True when CLANG_INDEX_USE_SQLITE is "0", "false", "no" or "off" (`--backend json` sets it). */
+bool store_json_wanted(void);
+
+/*
+ * Opens the JSON backend on cache_dir (flags: store_open's; STORE_OPEN_READONLY, or a directory
+ * that is not writable, gives a read-only handle that never saves). A directory without
+ * cache_info.json starts empty (ERR_NOTFOUND with STORE_OPEN_EXISTING or read-only). *out is the
+ * caller's, to close with store_close. Errors: those of store_legacy_migrate (a JSON file that
+ * breaks the format: ERR_CORRUPT naming it), ERR_NOTFOUND, ERR_IO, ERR_DB.
+ */
+int store_json_open(struct store **out, const char *cache_dir, unsigned flags, struct err *err);
+
+/*
+ * Saves a JSON-backend handle to its JSON files when it changed since it was loaded or last
+ * saved (steps above); nothing to do for an unchanged handle or a SQLite one. store_close calls
+ * it (logging a failure). Errors: ERR_READONLY, ERR_IO, ERR_FULL, ERR_BUSY, ERR_DB.
+ */
+int store_json_save(struct store *st, struct err *err);
+
+/* Finishes or throws away what a killed save left in cache_dir (see above); 0 when nothing was
+ * left. Called by store_json_open and store_json_save. */
+int store_json_recover(const char *cache_dir, struct err *err);
+
+/* True when the JSON files of a JSON-backend handle were saved by another handle since it was
+ * loaded (reopen to see them); false for SQLite handles. */
+bool store_json_stale(const struct store *st);
+
+/*
+ * What the CLI, the server and the indexer call to open a cache directory:
+ *   - the JSON backend with STORE_OPEN_JSON or store_json_wanted();
+ *   - else store_open_or_migrate, and when that fails because the cache cannot be used — a
+ *     database that cannot be opened or repaired (ERR_CORRUPT, ERR_DB, ERR_IO), or, for a
+ *     read-only open, a directory that is not writable (ERR_READONLY) — the JSON backend, with a
+ *     warning on stderr (the log) and store_fallback_reason set. A read-only fallback needs the
+ *     JSON files (else the first error is returned). STORE_OPEN_NO_FALLBACK disables it.
+ * Errors: store_open_or_migrate's, or store_json_open's.
+ */
+int store_open_cache(struct store **out, const char *cache_dir, unsigned flags, struct err *err);
+
+/* "sqlite" or "json". */
+const char *store_backend(const struct store *st);
+/* Why a SQLite cache was not used (a fallback), or NULL. Borrowed. */
+const char *store_fallback_reason(const struct store *st);
+
+/*
+ * The I/O-error trigger of the plan's risk mitigation. Every transaction a handle starts (a
+ * query's read, a write) is one operation in a window of the last STORE_HEALTH_WINDOW; one that
+ * fails with ERR_IO, ERR_FULL or ERR_DB counts as failed. store_health_record adds an operation
+ * with result rc (the store does it itself; tests inject failures through it);
+ * store_health_tripped: more than 5% of the operations of a full window failed.
+ */
+#define STORE_HEALTH_WINDOW 200
+void store_health_record(struct store *st, int rc);
+bool store_health_tripped(const struct store *st);
+/* Failed operations in the current window. */
+unsigned store_health_failures(const struct store *st);
+
+/*
+ * The server's switch when store_health_tripped: writes the cache of *st (a SQLite handle) as
+ * JSON into its cache directory (a save, as above), closes it and replaces *st by a JSON-backend
+ * handle loaded from that export, with store_fallback_reason saying why. On failure *st is left
+ * as it was. Errors: store_legacy_export's, store_json_open's, ERR_INVALID (*st is no SQLite
+ * handle).
+ */
+int store_json_switch(struct store **st, struct err *err);
+
 #endif

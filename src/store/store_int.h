@@ -146,7 +146,24 @@ struct store {
     uint64_t busy_started_ns;
     struct qstat qstats[STORE_Q_COUNT_];
     char qroot[STORE_QROOT_MAX]; /* store_query_set_root; "" = cache_metadata project_root */
+    struct store_json *json;     /* the JSON backend's state (store_json.c); NULL for SQLite */
+    char *fallback_reason;       /* store_open_cache fell back to the JSON backend: why */
+    uint8_t health[STORE_HEALTH_WINDOW]; /* store_health_record: 1 = failed */
+    unsigned health_n, health_at, health_bad;
 };
+
+/* store_close's hook for the JSON backend (store_json.c): saves a changed handle (before the
+ * statistics are flushed), and after the database is closed removes the private directory. */
+void store_json_close_begin(struct store *st);
+void store_json_close_end(struct store *st);
+/* The I/O-error window: an operation that store_health_record counted failed with code; marks it
+ * failed when code is ERR_IO, ERR_FULL or ERR_DB (store_db_err calls it). */
+void store_health_fail(struct store *st, int code);
+/* store_legacy_migrate for the JSON backend (store_legacy_in.c): reads, checks, imports and
+ * verifies legacy_dir into cache_dir (a new private directory) without the backup copy and the
+ * marker, and whether or not the marker is there; the JSON is only read. */
+int store_legacy_load(const char *legacy_dir, const char *cache_dir,
+                      struct store_legacy_report *rep, struct err *err);
 
 /* Prepares (once) and returns statement id, reset and with bindings cleared. */
 sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id);

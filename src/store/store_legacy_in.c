@@ -952,8 +952,9 @@ out:
     return rc;
 }
 
-int store_legacy_migrate(const struct store_legacy_opts *o, struct store_legacy_report *rep,
-                         struct err *err)
+/* load_only: the JSON backend's load (store_legacy_load) */
+static int migrate(const struct store_legacy_opts *o, bool load_only,
+                   struct store_legacy_report *rep, struct err *err)
 {
     struct mig m = {o, time_mono_ns()};
     struct lfiles fs = {NULL, 0, 0};
@@ -1008,7 +1009,7 @@ int store_legacy_migrate(const struct store_legacy_opts *o, struct store_legacy_
     fs_lock_wait(lock_fd, true);
     db = path_join(cache, STORE_DB_NAME);
     rep->db_path = xstrdup(db);
-    if (fs_exists(marker) && !o->force)
+    if (fs_exists(marker) && !o->force && !load_only)
         goto out; /* migrated before: nothing to do */
     if (fs_exists(db) && !o->force) {
         if (migrated_from(cache, legacy)) {
@@ -1046,8 +1047,9 @@ int store_legacy_migrate(const struct store_legacy_opts *o, struct store_legacy_
         pthread_t th;
         bool threaded;
         bj.dest = path_join(tmp, "json-backup");
-        threaded = pthread_create(&th, NULL, backup_main, &bj) == 0;
-        if (!threaded)
+        /* a load (the JSON backend) makes no copy: the JSON stays where it is */
+        threaded = !load_only && pthread_create(&th, NULL, backup_main, &bj) == 0;
+        if (!threaded && !load_only)
             backup_main(&bj);
         rc = legacy_merge(&lc, err);
         if (threaded)
@@ -1108,12 +1110,18 @@ int store_legacy_migrate(const struct store_legacy_opts *o, struct store_legacy_
 
     /* install, then the marker */
     progress(&m, "installing", 0, 0);
-    rc = install(cache, tmp, o->force, rep, err);
+    if (load_only) {
+        char *tmpdb = path_join(tmp, STORE_DB_NAME);
+        rc = fs_rename(tmpdb, db, err);
+        free(tmpdb);
+    } else {
+        rc = install(cache, tmp, o->force, rep, err);
+    }
     if (rc)
         goto out;
     legacy_rmtree(tmp, NULL);
     tmp_made = false;
-    {
+    if (!load_only) {
         struct err e2 = {0};
         if (write_marker(legacy, db, &e2) != 0)
             log_warn("the migration is complete, but the marker could not be written: %s", e2.msg);
@@ -1146,6 +1154,22 @@ out:
     free(tmp);
     free(db);
     return rc;
+}
+
+int store_legacy_migrate(const struct store_legacy_opts *o, struct store_legacy_report *rep,
+                         struct err *err)
+{
+    return migrate(o, false, rep, err);
+}
+
+int store_legacy_load(const char *legacy_dir, const char *cache_dir,
+                      struct store_legacy_report *rep, struct err *err)
+{
+    struct store_legacy_opts o;
+    memset(&o, 0, sizeof(o));
+    o.legacy_dir = legacy_dir;
+    o.cache_dir = cache_dir;
+    return migrate(&o, true, rep, err);
 }
 
 /* ---- opening a cache directory --------------------------------------------------------------- */

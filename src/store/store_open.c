@@ -75,7 +75,7 @@ void store_bind_text(sqlite3_stmt *s, int idx, const char *v)
         sqlite3_bind_null(s, idx);
 }
 
-int store_db_err(struct store *st, struct err *err, int rc, const char *what)
+static int db_err_map(struct store *st, struct err *err, int rc, const char *what)
 {
     int prim = rc & 0xff;
     const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
@@ -114,6 +114,13 @@ int store_db_err(struct store *st, struct err *err, int rc, const char *what)
     default:
         return err_set(err, ERR_DB, "%s: %s", what, msg);
     }
+}
+
+int store_db_err(struct store *st, struct err *err, int rc, const char *what)
+{
+    int code = db_err_map(st, err, rc, what);
+    store_health_fail(st, code); /* the I/O-error window (store_json.c) */
+    return code;
 }
 
 int store_exec(struct store *st, const char *sql, struct err *err, const char *what)
@@ -160,6 +167,7 @@ int store_txn_begin(struct store *st, struct err *err)
 {
     if (st->readonly)
         return err_set(err, ERR_READONLY, "cache '%s' was opened read-only", st->path);
+    store_health_record(st, 0);
     return step_done(st, STMT_BEGIN_IMMEDIATE, err, "cannot start a write transaction");
 }
 
@@ -169,6 +177,7 @@ int store_read_begin(struct store *st, bool *owned, struct err *err)
     if (!sqlite3_get_autocommit(st->db))
         return 0;
     *owned = true;
+    store_health_record(st, 0);
     return step_done(st, STMT_BEGIN_READ, err, "cannot start reading");
 }
 
@@ -522,6 +531,7 @@ void store_close(struct store *st)
 {
     if (!st)
         return;
+    store_json_close_begin(st);
     if (st->db && !st->readonly) {
         if (st->in_bulk) {
             struct err e;
@@ -534,6 +544,7 @@ void store_close(struct store *st)
     close_db(st);
     session_end(st, st->opened);
     fs_close(st->bulk_fd);
+    store_json_close_end(st);
     free(st->dir);
     free(st->path);
     free(st);
