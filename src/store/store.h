@@ -919,7 +919,8 @@ const char *store_fallback_reason(const struct store *st);
  * The I/O-error trigger of the plan's risk mitigation. Every transaction a handle starts (a
  * query's read, a write) is one operation in a window of the last STORE_HEALTH_WINDOW; one that
  * fails with ERR_IO, ERR_FULL or ERR_DB counts as failed. store_health_record adds an operation
- * with result rc (the store does it itself; tests inject failures through it);
+ * with result rc (the store does it itself; tests inject failures through it, or, end to end,
+ * with CIDX_TEST_IO_ERRORS set, which counts every operation of a SQLite handle as failed);
  * store_health_tripped: more than 5% of the operations of a full window failed.
  */
 #define STORE_HEALTH_WINDOW 200

@@ -75,6 +75,27 @@ printf '%s\n' \
 grep -q '"backend": *"json"' "$tmp/serve.out" ||
     { echo "FAIL: get_server_status does not say backend json"; head -c 2000 "$tmp/serve.out"; cat "$tmp/serve.err"; fail=1; }
 
+# the I/O-error trigger: with every operation counted as failed, the server switches to a JSON
+# export of its cache after a window of 200 and says so
+{
+    printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' \
+        '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+    for i in $(seq 10 230); do
+        printf '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"find_symbols","arguments":{"pattern":"Shape"}}}\n' "$i"
+    done
+    printf '%s\n' '{"jsonrpc":"2.0","id":999,"method":"tools/call","params":{"name":"get_server_status","arguments":{"health_check":false}}}'
+} | CIDX_TEST_IO_ERRORS=1 "$cidx" serve --cache-dir "$tmp/sq" --project "$root" >"$tmp/serve2.out" 2>"$tmp/serve2.err" || true
+status=$(grep '"id":999' "$tmp/serve2.out" || true)
+if ! grep -q '"backend": *"json"' <<<"$status" || ! grep -q 'I/O errors on' <<<"$status"; then
+    echo "FAIL: the server did not switch to the JSON backend on I/O errors"
+    head -c 1500 <<<"$status"; cat "$tmp/serve2.err"; fail=1
+fi
+grep -q "switched to the JSON backend" "$tmp/serve2.err" ||
+    { echo "FAIL: no warning for the switch"; cat "$tmp/serve2.err"; fail=1; }
+[ -f "$tmp/sq/cache_info.json" ] || { echo "FAIL: the switch wrote no JSON export"; fail=1; }
+last=$(grep '"id":230,' "$tmp/serve2.out" || true)
+grep -q 'geo::Shape' <<<"$last" || { echo "FAIL: no answers after the switch"; head -c 600 <<<"$last"; fail=1; }
+
 # 4. fallback (as a user that cannot write, also when the tests run as root)
 as_user() {
     if [ "$(id -u)" = 0 ]; then
