@@ -214,6 +214,8 @@ static void kill_at(const char *phase, bool new_wins)
     char *dir = tu_tmpdir("jsonb-kill"), *js, *before, *d_old, *d_new;
     struct store *st;
     struct err e = {0};
+    char priv[1024] = "";
+    int out[2];
     pid_t pid;
 
     js = make_json(dir, "js");
@@ -222,18 +224,25 @@ static void kill_at(const char *phase, bool new_wins)
     d_old = dump_of(st);
     store_close(st);
 
+    tu_pipe(out);
     pid = tu_fork();
     if (pid == 0) {
         struct store *cst = NULL;
         struct err ce = {0};
+        close(out[0]);
         setenv("CIDX_TEST_JSON_KILL", phase, 1);
         if (store_json_open(&cst, js, 0, &ce) != 0 ||
             tu_write_file(cst, "/proj/z.cpp", "zeta", 3, &ce) != 0)
             tu_child_exit(1);
+        tu_send(out[1], "%s", store_cache_dir(cst));
         store_close(cst); /* saves, and dies at phase */
         tu_child_exit(2);
     }
+    close(out[1]);
+    assert_true(tu_recv(out[0], priv, sizeof(priv)));
+    close(out[0]);
     assert_int_equal(tu_wait(pid), 128 + SIGKILL);
+    tu_rmtree(priv); /* a killed process leaves its private database behind */
     if (!new_wins) {
         /* the old JSON is there, byte for byte */
         char *now = slurp_in(js, STORE_LEGACY_INFO);
