@@ -9,7 +9,9 @@
  *      only edges point at is a placeholder: file_id NULL, hidden from search.
  *   3. symbols.file_id/line/col is the symbol's best declaration: a definition first, then the
  *      smallest (path, line, col). store_write_batch_locked restores it for every symbol whose
- *      declarations changed (the temp.touched set) before it returns.
+ *      declarations changed (the temp.touched set) before it returns. In bulk mode, a
+ *      placeholder the load inserted and no file has declared since (bulk_cache.bare) gets its
+ *      location from the first file that declares it directly: those are all its declarations.
  *   4. symbols_fts follows symbols through triggers, except in bulk mode, where the triggers and
  *      the read-only indexes are dropped (cache_metadata bulk_pending = 1) and store_bulk_end or
  *      the next store_open rebuilds them (store_bulk_recover).
@@ -103,6 +105,10 @@ struct bulk_cache {
     struct arena keys;
     bool complete;
     int64_t data_version;
+    /* bare[id] != 0: a placeholder this load inserted that no file has declared since, so it
+       has no declarations and the file that declares it gives its location alone */
+    unsigned char *bare;
+    size_t nbare;
 };
 
 static int64_t data_version(struct store *st)
@@ -119,7 +125,35 @@ static void bulk_cache_invalidate(struct store *st)
         return;
     idmap_free(&c->map);
     arena_release(&c->keys);
+    free(c->bare);
+    c->bare = NULL;
+    c->nbare = 0;
     c->complete = false;
+}
+
+static void bulk_cache_set_bare(struct store *st, int64_t id, bool bare)
+{
+    struct bulk_cache *c = st->bulk_cache;
+    if (!c || id <= 0)
+        return;
+    if ((size_t)id >= c->nbare) {
+        size_t n;
+        if (!bare)
+            return;
+        n = c->nbare ? c->nbare : 4096;
+        while (n <= (size_t)id)
+            n *= 2;
+        c->bare = xrealloc(c->bare, n);
+        memset(c->bare + c->nbare, 0, n - c->nbare);
+        c->nbare = n;
+    }
+    c->bare[id] = bare;
+}
+
+static bool bulk_cache_is_bare(const struct store *st, int64_t id)
+{
+    const struct bulk_cache *c = st->bulk_cache;
+    return c && id > 0 && (size_t)id < c->nbare && c->bare[id];
 }
 
 static void bulk_cache_put(struct store *st, const char *usr, int64_t id)
@@ -297,6 +331,7 @@ static int ensure_symbol_in(struct wctx *w, const char *usr, const char *name, e
             return rc;
         *id = sqlite3_last_insert_rowid(w->st->db);
         bulk_cache_put(w->st, usr, *id);
+        bulk_cache_set_bare(w->st, *id, true);
     }
     idmap_put(&w->usr_ids, usr, *id);
     return 0;
@@ -372,7 +407,11 @@ static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_proj
         *id = sqlite3_last_insert_rowid(w->st->db);
         bulk_cache_put(w->st, a->usr, *id);
     } else {
-        bool authoritative = a->is_definition;
+        /* A bare placeholder's declarations are the ones this file is about to add: its
+           location is m->loc (better_loc orders as STMT_SYM_BEST_DECL does within one file),
+           set here instead of through temp.touched and settle_touched. */
+        bool bare = bulk_cache_is_bare(w->st, *id);
+        bool authoritative = a->is_definition || bare;
         if (!authoritative) {
             s = store_stmt(w->st, STMT_SYM_HAS_DEF);
             if (!s)
@@ -410,8 +449,21 @@ static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_proj
             store_bind_text(s, 3, m->doc);
         }
         rc = run(w, s, "cannot update a symbol");
-        if (!rc)
+        if (!rc && bare) {
+            bulk_cache_set_bare(w->st, *id, false);
+            s = store_stmt(w->st, STMT_SYM_SET_LOCATION);
+            if (s) {
+                sqlite3_bind_int64(s, 1, *id);
+                sqlite3_bind_int64(s, 2, w->file_id);
+                sqlite3_bind_int64(s, 3, m->loc->range.line);
+                sqlite3_bind_int64(s, 4, m->loc->range.col);
+                sqlite3_bind_int(s, 5, is_project);
+                sqlite3_bind_int(s, 6, m->loc->is_definition);
+            }
+            rc = run(w, s, "cannot update a symbol's location");
+        } else if (!rc) {
             rc = touch(w, *id);
+        }
         if (rc)
             return rc;
     }
