@@ -193,6 +193,8 @@ extern const char *const store_stmt_sql[STMT_COUNT_];
 extern const char store_schema_v1_sql[];
 extern const char store_secondary_indexes_sql[];
 extern const char store_drop_secondary_indexes_sql[];
+extern const char store_usr_index_sql[];
+extern const char store_drop_usr_index_sql[];
 extern const char store_fts_triggers_sql[];
 extern const char store_drop_fts_triggers_sql[];
 

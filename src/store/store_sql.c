@@ -165,6 +165,14 @@ const char store_schema_v1_sql[] =
     "  FROM symbols s JOIN scopes sc ON sc.id = s.scope_id LEFT JOIN files f ON f.id = s.file_id\n"
     "  WHERE s.file_id IS NOT NULL;\n";
 
+/*
+ * The usr index, as the schema creates it. A bulk load into an empty cache drops it: its bulk
+ * cache answers every usr lookup, and building the index once at the end costs less than keeping
+ * it through random inserts.
+ */
+const char store_usr_index_sql[] = "CREATE INDEX IF NOT EXISTS symbols_usr ON symbols(usr_key)";
+const char store_drop_usr_index_sql[] = "DROP INDEX IF EXISTS symbols_usr";
+
 /* Indexes that only reads need: bulk mode drops them and builds them once at the end. */
 const char store_secondary_indexes_sql[] =
     "CREATE INDEX IF NOT EXISTS symbols_name ON symbols(is_project, name COLLATE NOCASE, kind,\n"

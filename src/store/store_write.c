@@ -14,7 +14,9 @@
  *      location from the first file that declares it directly: those are all its declarations.
  *   4. symbols_fts follows symbols through triggers, except in bulk mode, where the triggers and
  *      the read-only indexes are dropped (cache_metadata bulk_pending = 1) and store_bulk_end or
- *      the next store_open rebuilds them (store_bulk_recover).
+ *      the next store_open rebuilds them (store_bulk_recover). A bulk load into an empty cache
+ *      drops symbols_usr too, and recreates it before its first SQL lookup by usr (lookup_usr,
+ *      once the bulk cache is no longer complete) or at the end (bulk_finish_locked).
  *
  * Transitions: store_file_replace (normal: one transaction per file; bulk: a savepoint per file
  * inside a group transaction), store_file_delete, store_bulk_begin -> store_bulk_end.
@@ -109,6 +111,8 @@ struct bulk_cache {
        has no declarations and the file that declares it gives its location alone */
     unsigned char *bare;
     size_t nbare;
+    bool usr_index_dropped; /* this load dropped symbols_usr */
+    bool usr_index_missing; /* ... and may not have recreated it */
 };
 
 static int64_t data_version(struct store *st)
@@ -129,6 +133,8 @@ static void bulk_cache_invalidate(struct store *st)
     c->bare = NULL;
     c->nbare = 0;
     c->complete = false;
+    /* a rollback may have taken back the index lookup_usr recreated */
+    c->usr_index_missing = c->usr_index_dropped;
 }
 
 static void bulk_cache_set_bare(struct store *st, int64_t id, bool bare)
@@ -215,6 +221,12 @@ static int lookup_usr(struct wctx *w, const char *usr, int64_t *id)
             return 0;
         if (c->complete)
             return 0;
+        if (c->usr_index_missing) {
+            int erc = store_exec(w->st, store_usr_index_sql, w->err, "cannot index symbols");
+            if (erc)
+                return erc;
+            c->usr_index_missing = false;
+        }
     }
     s = store_stmt(w->st, STMT_SYM_BY_KEY);
     if (!s)
@@ -1022,7 +1034,9 @@ static int bulk_finish_locked(struct store *st, struct err *err)
     int rc = store_txn_begin(st, err);
     if (rc)
         return rc;
-    rc = store_exec(st, store_secondary_indexes_sql, err, "cannot build the indexes");
+    rc = store_exec(st, store_usr_index_sql, err, "cannot build the indexes");
+    if (!rc)
+        rc = store_exec(st, store_secondary_indexes_sql, err, "cannot build the indexes");
     t1 = time_mono_ns();
     if (!rc)
         rc = store_exec(st, "INSERT INTO symbols_fts(symbols_fts) VALUES ('rebuild')", err,
@@ -1081,6 +1095,10 @@ int store_bulk_begin(struct store *st, struct err *err)
             store_query_int(st, "SELECT EXISTS(SELECT 1 FROM symbols)", &any, NULL) == 0 && !any;
         st->bulk_cache->data_version = data_version(st);
     }
+    /* nothing to look up in SQL while the cache is complete: keep symbols_usr for the end */
+    if (st->bulk_cache->complete &&
+        store_exec(st, store_drop_usr_index_sql, NULL, "bulk settings") == 0)
+        st->bulk_cache->usr_index_dropped = true;
     return 0;
 }
 
