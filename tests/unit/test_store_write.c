@@ -417,6 +417,99 @@ static void test_decl_and_def_at_one_position(void **state)
     }
 }
 
+/* Bulk loads settle a placeholder (a symbol first met as the target of a reference) when a later
+ * file declares it with a shortcut of their own: the result must equal per-file writes, also for
+ * a symbol declared twice (a declaration, then a definition in a third file) and one that stays a
+ * placeholder; and usr lookups work after the load (the usr index is rebuilt at its end). */
+static void write_late_declared(struct store *st)
+{
+    struct err e = {0};
+    struct store_ref refs[] = {
+        {.usr = "c:@F@later#",
+         .target_name = "later",
+         .target_kind = STORE_KIND_FUNCTION,
+         .context_usr = "c:@F@first#",
+         .line = 2,
+         .col = 5,
+         .roles = STORE_ROLE_CALL},
+        {.usr = "c:@F@never#",
+         .target_name = "never",
+         .target_kind = STORE_KIND_FUNCTION,
+         .context_usr = "c:@F@first#",
+         .line = 3,
+         .col = 5,
+         .roles = STORE_ROLE_CALL},
+    };
+    struct store_symbol first = {.usr = "c:@F@first#",
+                                 .name = "first",
+                                 .kind = STORE_KIND_FUNCTION,
+                                 .is_definition = true,
+                                 .signature = "void first()",
+                                 .range = {1, 6, 4, 1}};
+    struct store_symbol decl = {.usr = "c:@F@later#",
+                                .name = "later",
+                                .kind = STORE_KIND_FUNCTION,
+                                .signature = "int later()",
+                                .brief = "Declared here.",
+                                .range = {1, 5, 1, 12}};
+    struct store_symbol def = {.usr = "c:@F@later#",
+                               .name = "later",
+                               .kind = STORE_KIND_FUNCTION,
+                               .is_definition = true,
+                               .signature = "int later()",
+                               .range = {3, 5, 5, 1}};
+    struct store_file_batch a = {.path = "/late/a.cpp",
+                                 .is_project = true,
+                                 .symbols = &first,
+                                 .nsymbols = 1,
+                                 .refs = refs,
+                                 .nrefs = 2};
+    struct store_file_batch h = {.path = "/late/b.h",
+                                 .is_project = true,
+                                 .is_header = true,
+                                 .symbols = &decl,
+                                 .nsymbols = 1};
+    struct store_file_batch c = {
+        .path = "/late/c.cpp", .is_project = true, .symbols = &def, .nsymbols = 1};
+    TU_OK(store_file_replace(st, &a, &e), &e);
+    TU_OK(store_file_replace(st, &h, &e), &e);
+    TU_OK(store_file_replace(st, &c, &e), &e);
+}
+
+static void test_bulk_late_declared_placeholders(void **state)
+{
+    char *a = tu_tmpdir("late-perfile"), *b = tu_tmpdir("late-bulk");
+    struct store *sa = tu_open(a, 0), *sb = tu_open(b, 0);
+    struct store_search_result r;
+    struct err e = {0};
+    char *da, *db;
+    (void)state;
+
+    write_late_declared(sa);
+    TU_OK(store_bulk_begin(sb, &e), &e);
+    write_late_declared(sb);
+    TU_OK(store_bulk_end(sb, &e), &e);
+    tu_assert_healthy(sa);
+    tu_assert_healthy(sb);
+    da = dump(a);
+    db = dump(b);
+    assert_string_equal(da, db);
+    /* the definition is the location, the declaration's brief is kept */
+    lookup(sb, "c:@F@later#", &r);
+    assert_string_equal(r.rows[0].location.file, "/late/c.cpp");
+    assert_int_equal(r.rows[0].location.line, 3);
+    assert_string_equal(r.rows[0].brief, "Declared here.");
+    store_search_result_release(&r);
+    free(da);
+    free(db);
+    store_close(sa);
+    store_close(sb);
+    tu_rmtree(a);
+    tu_rmtree(b);
+    free(a);
+    free(b);
+}
+
 static void test_bulk_equals_per_file(void **state)
 {
     char *a = tu_tmpdir("perfile"), *b = tu_tmpdir("bulk");
@@ -679,6 +772,7 @@ int main(void)
         cmocka_unit_test(test_bad_batch_is_refused_whole),
         cmocka_unit_test(test_decl_and_def_at_one_position),
         cmocka_unit_test(test_bulk_equals_per_file),
+        cmocka_unit_test(test_bulk_late_declared_placeholders),
         cmocka_unit_test(test_bulk_is_exclusive),
         cmocka_unit_test(test_metadata_and_records),
         cmocka_unit_test(test_query_stats),
