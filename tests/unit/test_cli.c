@@ -12,76 +12,7 @@
 #include <jansson.h>
 
 #include "testutil.h"
-
-struct run {
-    int code;
-    char *out, *err;
-};
-
-static void run_release(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-    memset(r, 0, sizeof(*r));
-}
-
-static char *slurp_fd(int fd)
-{
-    struct strbuf sb = STRBUF_INIT;
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof(buf))) > 0)
-        strbuf_add(&sb, buf, (size_t)n);
-    return strbuf_detach(&sb, NULL);
-}
-
-/* Runs the cidx binary with a NULL-terminated argument list. */
-static struct run cidx(const char *first, ...)
-{
-    const char *bin = getenv("CIDX_BIN");
-    const char *argv[32];
-    struct run r = {0};
-    char outp[] = "/tmp/cidx-cli-out-XXXXXX", errp[] = "/tmp/cidx-cli-err-XXXXXX";
-    int ofd = mkstemp(outp), efd = mkstemp(errp), status = 0, n = 0;
-    va_list ap;
-    pid_t pid;
-
-    if (!bin)
-        fail_msg("CIDX_BIN is not set (run through ctest)");
-    argv[n++] = bin;
-    va_start(ap, first);
-    for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, 0);
-        dup2(ofd, 1);
-        dup2(efd, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    waitpid(pid, &status, 0);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    lseek(ofd, 0, SEEK_SET);
-    lseek(efd, 0, SEEK_SET);
-    r.out = slurp_fd(ofd);
-    r.err = slurp_fd(efd);
-    close(ofd);
-    close(efd);
-    unlink(outp);
-    unlink(errp);
-    return r;
-}
-
-#define ASSERT_RUN(r, want_code)                                                                   \
-    do {                                                                                           \
-        if ((r).code != (want_code))                                                               \
-            fail_msg("exit %d, want %d\nstdout: %s\nstderr: %s", (r).code, (want_code), (r).out,   \
-                     (r).err);                                                                     \
-    } while (0)
+#include "tu_cli.h"
 
 static void make_cache(const char *dir)
 {
@@ -124,37 +55,37 @@ static void make_cache(const char *dir)
 
 static void test_help_and_usage(void **state)
 {
-    struct run r;
+    struct tu_run r;
     (void)state;
-    r = cidx("--version", NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("--version", NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "cidx 0.1.0"));
-    run_release(&r);
-    r = cidx(NULL);
-    ASSERT_RUN(r, 2);
+    tu_run_release(&r);
+    r = tu_cidx(NULL);
+    TU_ASSERT_RUN(r, 2);
     assert_non_null(strstr(r.err, "usage: cidx COMMAND"));
-    run_release(&r);
-    r = cidx("help", NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("help", NULL);
+    TU_ASSERT_RUN(r, 0);
     for (const char *c = "search\0stats\0doctor\0maintain\0restore\0"; *c; c += strlen(c) + 1)
         assert_non_null(strstr(r.out, c));
-    run_release(&r);
-    r = cidx("help", "search", NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("help", "search", NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "--kind"));
     assert_non_null(strstr(r.out, "--cache-dir"));
-    run_release(&r);
-    r = cidx("search", "--help", NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("search", "--help", NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "usage: cidx search PATTERN"));
-    run_release(&r);
-    r = cidx("help", "nope", NULL);
-    ASSERT_RUN(r, 2);
+    tu_run_release(&r);
+    r = tu_cidx("help", "nope", NULL);
+    TU_ASSERT_RUN(r, 2);
     assert_non_null(strstr(r.err, "unknown command 'nope'"));
-    run_release(&r);
-    r = cidx("nope", NULL);
-    ASSERT_RUN(r, 2);
-    run_release(&r);
+    tu_run_release(&r);
+    r = tu_cidx("nope", NULL);
+    TU_ASSERT_RUN(r, 2);
+    tu_run_release(&r);
 }
 
 static void test_usage_errors(void **state)
@@ -174,11 +105,11 @@ static void test_usage_errors(void **state)
     };
     (void)state;
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        struct run r = cidx(cases[i][0], cases[i][1], cases[i][2], NULL);
-        ASSERT_RUN(r, 2);
+        struct tu_run r = tu_cidx(cases[i][0], cases[i][1], cases[i][2], NULL);
+        TU_ASSERT_RUN(r, 2);
         if (!strstr(r.err, cases[i][3]))
             fail_msg("case %zu: stderr lacks '%s': %s", i, cases[i][3], r.err);
-        run_release(&r);
+        tu_run_release(&r);
     }
 }
 
@@ -186,31 +117,31 @@ static void test_search(void **state)
 {
     char *dir = tu_tmpdir("cli");
     char *cd = xasprintf("--cache-dir=%s", dir);
-    struct run r;
+    struct tu_run r;
     json_t *j;
     json_error_t je;
     (void)state;
 
     /* no cache yet: a clear failure, and nothing is created */
-    r = cidx("search", "Widget", cd, NULL);
-    ASSERT_RUN(r, 1);
+    r = tu_cidx("search", "Widget", cd, NULL);
+    TU_ASSERT_RUN(r, 1);
     assert_non_null(strstr(r.err, "no cache"));
     {
         char *db = path_join(dir, "symbols.db");
         assert_false(fs_exists(db));
         free(db);
     }
-    run_release(&r);
+    tu_run_release(&r);
 
     make_cache(dir);
-    r = cidx("search", "widget", cd, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("search", "widget", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "ui::Widget"));
     assert_non_null(strstr(r.out, "/proj/src/widget.cpp:3:7"));
-    run_release(&r);
+    tu_run_release(&r);
 
-    r = cidx("search", "push back", "--match", "words", cd, "--json", NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("search", "push back", "--match", "words", cd, "--json", NULL);
+    TU_ASSERT_RUN(r, 0);
     j = json_loads(r.out, 0, &je);
     assert_non_null(j);
     assert_int_equal(json_integer_value(json_object_get(j, "total")), 1);
@@ -218,35 +149,35 @@ static void test_search(void **state)
                             json_array_get(json_object_get(j, "results"), 0), "qualified_name")),
                         "push_back");
     json_decref(j);
-    run_release(&r);
+    tu_run_release(&r);
 
     /* paging */
-    r = cidx("search", "", "--limit", "1", cd, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("search", "", "--limit", "1", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "1 of 4 matches"));
     assert_non_null(strstr(r.out, "next page: --offset 1"));
-    run_release(&r);
+    tu_run_release(&r);
 
     /* invalid UTF-8 in a name still gives valid JSON */
-    r = cidx("search", "bad", cd, "--json", "--detail", "full", NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("search", "bad", cd, "--json", "--detail", "full", NULL);
+    TU_ASSERT_RUN(r, 0);
     j = json_loads(r.out, 0, &je);
     if (!j)
         fail_msg("not JSON: %s (%s)", r.out, je.text);
     json_decref(j);
-    run_release(&r);
+    tu_run_release(&r);
 
     /* a regex that does not compile is a bad argument (find_symbols' -32602) with the reason */
-    r = cidx("search", "get(", "--match", "regex", cd, NULL);
-    ASSERT_RUN(r, 2);
+    r = tu_cidx("search", "get(", "--match", "regex", cd, NULL);
+    TU_ASSERT_RUN(r, 2);
     assert_non_null(strstr(r.err, "does not compile"));
-    run_release(&r);
+    tu_run_release(&r);
 
     /* no match: exit 0 with a hint */
-    r = cidx("search", "zzz", cd, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("search", "zzz", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "no symbol matches 'zzz'"));
-    run_release(&r);
+    tu_run_release(&r);
 
     free(cd);
     tu_rmtree(dir);
@@ -257,84 +188,84 @@ static void test_stats_doctor_maintain(void **state)
 {
     char *dir = tu_tmpdir("cli2");
     char *cd = xasprintf("--cache-dir=%s", dir);
-    struct run r;
+    struct tu_run r;
     json_t *j;
     (void)state;
 
     make_cache(dir);
-    r = cidx("search", "draw", cd, NULL); /* leaves query statistics behind */
-    ASSERT_RUN(r, 0);
-    run_release(&r);
-    r = cidx("stats", cd, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("search", "draw", cd, NULL); /* leaves query statistics behind */
+    TU_ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("stats", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "Symbol count: 4"));
     assert_non_null(strstr(r.out, "class: 1"));
     assert_non_null(strstr(r.out, "Last vacuum"));
     assert_non_null(strstr(r.out, "search_auto: 1"));
     assert_non_null(strstr(r.out, "Health: ✓ Good"));
-    run_release(&r);
-    r = cidx("stats", cd, "--json", NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("stats", cd, "--json", NULL);
+    TU_ASSERT_RUN(r, 0);
     j = json_loads(r.out, 0, NULL);
     assert_non_null(j);
     assert_int_equal(json_integer_value(json_object_get(j, "symbols")), 4);
     assert_true(json_is_true(json_object_get(json_object_get(j, "health"), "ok")));
     json_decref(j);
-    run_release(&r);
+    tu_run_release(&r);
 
-    r = cidx("stats", cd, "--reset-query-stats", NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("stats", cd, "--reset-query-stats", NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "query statistics reset"));
-    run_release(&r);
-    r = cidx("stats", cd, NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("stats", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "Query stats: none recorded yet"));
-    run_release(&r);
+    tu_run_release(&r);
 
-    r = cidx("doctor", cd, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("doctor", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "Verdict: healthy"));
     assert_non_null(strstr(r.out, "✓ fts"));
-    run_release(&r);
+    tu_run_release(&r);
 
-    r = cidx("maintain", cd, "--vacuum", NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("maintain", cd, "--vacuum", NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "vacuumed (forced)"));
-    run_release(&r);
-    r = cidx("maintain", cd, "--rebuild", "--json", NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("maintain", cd, "--rebuild", "--json", NULL);
+    TU_ASSERT_RUN(r, 0);
     j = json_loads(r.out, 0, NULL);
     assert_non_null(j);
     assert_true(json_is_true(json_object_get(j, "rebuilt")));
     json_decref(j);
-    run_release(&r);
+    tu_run_release(&r);
 
-    r = cidx("restore", cd, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("restore", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "no backups"));
-    run_release(&r);
-    r = cidx("restore", "nope", cd, NULL);
-    ASSERT_RUN(r, 1);
+    tu_run_release(&r);
+    r = tu_cidx("restore", "nope", cd, NULL);
+    TU_ASSERT_RUN(r, 1);
     assert_non_null(strstr(r.err, "no backup"));
-    run_release(&r);
+    tu_run_release(&r);
 
     /* a cache over the size limit is called out, in stats, doctor and a warning */
     setenv("CIDX_SIZE_WARN_BYTES", "1000", 1);
-    r = cidx("stats", cd, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("stats", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "large: consider 'cidx maintain'"));
     assert_non_null(strstr(r.err, "maintain --vacuum"));
-    run_release(&r);
-    r = cidx("doctor", cd, NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("doctor", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "large;"));
-    run_release(&r);
+    tu_run_release(&r);
     unsetenv("CIDX_SIZE_WARN_BYTES");
-    r = cidx("stats", cd, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("stats", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_null(strstr(r.out, "large"));
     assert_string_equal(r.err, "");
-    run_release(&r);
+    tu_run_release(&r);
 
     tu_assert_dir_healthy(dir);
     free(cd);
@@ -348,42 +279,42 @@ static void test_damaged_cache(void **state)
     char *cd = xasprintf("--cache-dir=%s", dir);
     char *db = path_join(dir, "symbols.db");
     struct err e = {0};
-    struct run r;
+    struct tu_run r;
     (void)state;
 
     make_cache(dir);
     TU_OK(fs_write_file_atomic(db, "this is not a database at all, just text\n", 41, &e), &e);
     /* doctor reports and does not repair */
-    r = cidx("doctor", cd, NULL);
-    ASSERT_RUN(r, 1);
+    r = tu_cidx("doctor", cd, NULL);
+    TU_ASSERT_RUN(r, 1);
     assert_non_null(strstr(r.out, "not an SQLite database"));
     assert_non_null(strstr(r.out, "Verdict: unhealthy"));
-    run_release(&r);
+    tu_run_release(&r);
     assert_int_equal(fs_file_size(db), 41);
     /* a writing command moves it aside, says where, and starts afresh */
-    r = cidx("maintain", cd, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("maintain", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.err, "symbols.db.bak.corrupt."));
-    run_release(&r);
-    r = cidx("restore", cd, NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("restore", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "corrupt"));
-    run_release(&r);
+    tu_run_release(&r);
     /* restoring the damaged copy is refused, and the fresh cache stays */
     {
         struct store_backup_info *list = NULL;
         size_t n = 0;
         TU_OK(store_backup_list(dir, &list, &n, &e), &e);
         assert_int_equal(n, 1);
-        r = cidx("restore", list[0].path, cd, NULL);
-        ASSERT_RUN(r, 1);
+        r = tu_cidx("restore", list[0].path, cd, NULL);
+        TU_ASSERT_RUN(r, 1);
         assert_non_null(strstr(r.err, "not an SQLite database"));
-        run_release(&r);
+        tu_run_release(&r);
         store_backup_list_free(list, n);
     }
-    r = cidx("doctor", cd, NULL);
-    ASSERT_RUN(r, 0);
-    run_release(&r);
+    r = tu_cidx("doctor", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
+    tu_run_release(&r);
     free(db);
     free(cd);
     tu_rmtree(dir);

@@ -12,76 +12,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-
-struct run {
-    int code;
-    char *out, *err;
-};
-
-static void run_release(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-    memset(r, 0, sizeof(*r));
-}
-
-static char *slurp_fd(int fd)
-{
-    struct strbuf sb = STRBUF_INIT;
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof(buf))) > 0)
-        strbuf_add(&sb, buf, (size_t)n);
-    return strbuf_detach(&sb, NULL);
-}
-
-/* Runs the cidx binary (CIDX_BIN) with a NULL-terminated argument list. */
-static struct run cidx(const char *first, ...)
-{
-    const char *bin = getenv("CIDX_BIN");
-    const char *argv[32];
-    struct run r = {0};
-    char outp[] = "/tmp/cidx-dump-out-XXXXXX", errp[] = "/tmp/cidx-dump-err-XXXXXX";
-    int ofd = mkstemp(outp), efd = mkstemp(errp), status = 0, n = 0;
-    va_list ap;
-    pid_t pid;
-
-    if (!bin)
-        fail_msg("CIDX_BIN is not set (run through ctest)");
-    argv[n++] = bin;
-    va_start(ap, first);
-    for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, 0);
-        dup2(ofd, 1);
-        dup2(efd, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    waitpid(pid, &status, 0);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    lseek(ofd, 0, SEEK_SET);
-    lseek(efd, 0, SEEK_SET);
-    r.out = slurp_fd(ofd);
-    r.err = slurp_fd(efd);
-    close(ofd);
-    close(efd);
-    unlink(outp);
-    unlink(errp);
-    return r;
-}
-
-#define ASSERT_RUN(r, want_code)                                                                   \
-    do {                                                                                           \
-        if ((r).code != (want_code))                                                               \
-            fail_msg("exit %d, want %d\nstdout: %s\nstderr: %s", (r).code, (want_code), (r).out,   \
-                     (r).err);                                                                     \
-    } while (0)
+#include "tu_cli.h"
 
 /* A cache of a project under root: a header, a source that includes it, a placeholder. */
 static void make_cache(const char *dir, const char *root)
@@ -159,27 +90,27 @@ static void test_dump_cli(void **state)
     char hash_before[33], hash_after[33];
     struct err e = {0};
     size_t len = 0;
-    struct run r;
+    struct tu_run r;
     (void)state;
 
     /* no cache: a failure that creates nothing */
-    r = cidx("dump", cd, NULL);
-    ASSERT_RUN(r, 1);
+    r = tu_cidx("dump", cd, NULL);
+    TU_ASSERT_RUN(r, 1);
     assert_non_null(strstr(r.err, "no cache"));
     assert_false(fs_exists(db));
-    run_release(&r);
+    tu_run_release(&r);
 
     make_cache(cache, proj);
     TU_OK(hash_file_hex(hash_before, db, &e), &e);
 
     /* stdout, no root: exactly what store_dump writes */
     raw = api_dump(cache, NULL);
-    r = cidx("dump", cd, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("dump", cd, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_string_equal(r.out, raw);
     assert_string_equal(r.err, "");
     assert_non_null(strstr(r.out, proj));
-    run_release(&r);
+    tu_run_release(&r);
 
     /* --root: the root reads <root>, in paths and in the static function's USR */
     want = api_dump(cache, proj);
@@ -187,24 +118,24 @@ static void test_dump_cli(void **state)
     assert_non_null(strstr(want, "file <root>/src/widget.cpp source project symbols=1 hash=c1\n"));
     assert_non_null(strstr(want, "usr=c:<root>/src/widget.cpp@F@helper#"));
     assert_non_null(strstr(want, "symbol puts function usr=c:@F@puts placeholder dependency\n"));
-    r = cidx("dump", cd, "--root", proj, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("dump", cd, "--root", proj, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_string_equal(r.out, want);
-    run_release(&r);
+    tu_run_release(&r);
 
     /* --project alone: the project's default cache, and its directory as the root */
     setenv("CLANG_INDEX_CACHE_DIR", cache, 1);
-    r = cidx("dump", "--project", tmp, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("dump", "--project", tmp, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_string_equal(r.out, want);
-    run_release(&r);
+    tu_run_release(&r);
     unsetenv("CLANG_INDEX_CACHE_DIR");
 
     /* --output: the dump in the file, nothing on stdout */
-    r = cidx("dump", cd, "--root", proj, "--output", outfile, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("dump", cd, "--root", proj, "--output", outfile, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_string_equal(r.out, "");
-    run_release(&r);
+    tu_run_release(&r);
     TU_OK(fs_read_file(&text, &len, outfile, 1 << 20, &e), &e);
     assert_string_equal(text, want);
     free(text);
@@ -215,24 +146,24 @@ static void test_dump_cli(void **state)
 
     /* a read-only cache directory is fine */
     assert_int_equal(chmod(cache, 0555), 0);
-    r = cidx("dump", cd, "--root", proj, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("dump", cd, "--root", proj, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_string_equal(r.out, want);
-    run_release(&r);
+    tu_run_release(&r);
     chmod(cache, 0755);
 
     /* an output that cannot be written: exit 1, the reason */
-    r = cidx("dump", cd, "--output", "/nonexistent-dir/dump.txt", NULL);
-    ASSERT_RUN(r, 1);
+    r = tu_cidx("dump", cd, "--output", "/nonexistent-dir/dump.txt", NULL);
+    TU_ASSERT_RUN(r, 1);
     assert_non_null(strstr(r.err, "cannot write '/nonexistent-dir/dump.txt'"));
-    run_release(&r);
+    tu_run_release(&r);
     {
         struct stat sb;
         if (stat("/dev/full", &sb) == 0 && S_ISCHR(sb.st_mode)) {
-            r = cidx("dump", cd, "--output", "/dev/full", NULL);
-            ASSERT_RUN(r, 1);
+            r = tu_cidx("dump", cd, "--output", "/dev/full", NULL);
+            TU_ASSERT_RUN(r, 1);
             assert_non_null(strstr(r.err, "cannot write"));
-            run_release(&r);
+            tu_run_release(&r);
             /* an output that was there before the failure is left alone */
             assert_int_equal(stat("/dev/full", &sb), 0);
             assert_true(S_ISCHR(sb.st_mode));
@@ -259,27 +190,27 @@ static void test_dump_usage(void **state)
         {"--root", NULL, "needs a value"},
         {"--output=", NULL, "needs a file name"},
     };
-    struct run r;
+    struct tu_run r;
     (void)state;
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        r = cidx("dump", "--cache-dir=/nonexistent", cases[i][0], cases[i][1], NULL);
-        ASSERT_RUN(r, 2);
+        r = tu_cidx("dump", "--cache-dir=/nonexistent", cases[i][0], cases[i][1], NULL);
+        TU_ASSERT_RUN(r, 2);
         if (!strstr(r.err, cases[i][2]))
             fail_msg("case %zu: stderr lacks '%s': %s", i, cases[i][2], r.err);
-        run_release(&r);
+        tu_run_release(&r);
     }
     /* the help comes from the option table */
-    r = cidx("help", NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("help", NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "  dump "));
-    run_release(&r);
-    r = cidx("help", "dump", NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("help", "dump", NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_non_null(strstr(r.out, "usage: cidx dump"));
     assert_non_null(strstr(r.out, "--root DIR"));
     assert_non_null(strstr(r.out, "--output FILE"));
     assert_non_null(strstr(r.out, "--cache-dir DIR"));
-    run_release(&r);
+    tu_run_release(&r);
 }
 
 int main(void)

@@ -14,76 +14,7 @@
 #include <jansson.h>
 
 #include "testutil.h"
-
-struct run {
-    int code;
-    char *out, *err;
-};
-
-static void run_release(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-    memset(r, 0, sizeof(*r));
-}
-
-static char *slurp_fd(int fd)
-{
-    struct strbuf sb = STRBUF_INIT;
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof(buf))) > 0)
-        strbuf_add(&sb, buf, (size_t)n);
-    return strbuf_detach(&sb, NULL);
-}
-
-/* Runs the cidx binary with a NULL-terminated argument list. */
-static struct run cidx(const char *first, ...)
-{
-    const char *bin = getenv("CIDX_BIN");
-    const char *argv[32];
-    struct run r = {0};
-    char outp[] = "/tmp/cidx-cli-out-XXXXXX", errp[] = "/tmp/cidx-cli-err-XXXXXX";
-    int ofd = mkstemp(outp), efd = mkstemp(errp), status = 0, n = 0;
-    va_list ap;
-    pid_t pid;
-
-    if (!bin)
-        fail_msg("CIDX_BIN is not set (run through ctest)");
-    argv[n++] = bin;
-    va_start(ap, first);
-    for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, 0);
-        dup2(ofd, 1);
-        dup2(efd, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    waitpid(pid, &status, 0);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    lseek(ofd, 0, SEEK_SET);
-    lseek(efd, 0, SEEK_SET);
-    r.out = slurp_fd(ofd);
-    r.err = slurp_fd(efd);
-    close(ofd);
-    close(efd);
-    unlink(outp);
-    unlink(errp);
-    return r;
-}
-
-#define ASSERT_RUN(r, want_code)                                                                   \
-    do {                                                                                           \
-        if ((r).code != (want_code))                                                               \
-            fail_msg("exit %d, want %d\nstdout: %s\nstderr: %s", (r).code, (want_code), (r).out,   \
-                     (r).err);                                                                     \
-    } while (0)
+#include "tu_cli.h"
 
 static void assert_has(const char *hay, const char *needle)
 {
@@ -138,30 +69,30 @@ static bool exists_in(const char *dir, const char *name)
 static void test_migrate_json(void **state)
 {
     char *dir = make_legacy("cli-mig");
-    struct run r;
+    struct tu_run r;
     (void)state;
 
-    r = cidx("migrate-json", dir, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("migrate-json", dir, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_has(r.out, "Migrated 2 symbols from");
     assert_has(r.out, "verified: 2 symbols equal field by field, every usr present");
     assert_has(r.out, "backup of the JSON cache: ");
-    run_release(&r);
+    tu_run_release(&r);
     assert_true(exists_in(dir, STORE_DB_NAME));
     assert_true(exists_in(dir, STORE_LEGACY_MARKER));
 
     /* again: nothing to do, exit 0 */
-    r = cidx("migrate-json", dir, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("migrate-json", dir, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_has(r.out, "Nothing to do");
     assert_has(r.out, "--force");
-    run_release(&r);
+    tu_run_release(&r);
 
     /* the migrated cache answers */
-    r = cidx("search", "Widget", "--cache-dir", dir, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("search", "Widget", "--cache-dir", dir, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_has(r.out, "Widget");
-    run_release(&r);
+    tu_run_release(&r);
     tu_rmtree(dir);
     free(dir);
 }
@@ -169,12 +100,12 @@ static void test_migrate_json(void **state)
 static void test_migrate_json_elsewhere_and_json(void **state)
 {
     char *dir = make_legacy("cli-mig2"), *cache = tu_tmpdir("cli-mig2-cache");
-    struct run r;
+    struct tu_run r;
     json_t *j;
     (void)state;
 
-    r = cidx("migrate-json", dir, "--cache-dir", cache, "--json", NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("migrate-json", dir, "--cache-dir", cache, "--json", NULL);
+    TU_ASSERT_RUN(r, 0);
     j = json_loads(r.out, 0, NULL);
     assert_non_null(j);
     assert_true(json_is_true(json_object_get(j, "migrated")));
@@ -182,7 +113,7 @@ static void test_migrate_json_elsewhere_and_json(void **state)
     assert_int_equal(json_integer_value(json_object_get(j, "verified")), 2);
     assert_int_equal(json_integer_value(json_object_get(j, "calls")), 1);
     json_decref(j);
-    run_release(&r);
+    tu_run_release(&r);
     assert_true(exists_in(cache, STORE_DB_NAME));
     assert_false(exists_in(dir, STORE_DB_NAME));
     assert_true(exists_in(dir, STORE_LEGACY_MARKER));
@@ -195,36 +126,36 @@ static void test_migrate_json_elsewhere_and_json(void **state)
 static void test_migrate_json_failures(void **state)
 {
     char *dir = make_legacy("cli-bad"), *empty = tu_tmpdir("cli-empty"), *info;
-    struct run r;
+    struct tu_run r;
     (void)state;
 
     /* usage errors: exit 2 */
-    r = cidx("migrate-json", NULL);
-    ASSERT_RUN(r, 2);
+    r = tu_cidx("migrate-json", NULL);
+    TU_ASSERT_RUN(r, 2);
     assert_has(r.err, "needs 1 argument");
-    run_release(&r);
-    r = cidx("migrate-json", dir, "--frobnicate", NULL);
-    ASSERT_RUN(r, 2);
-    run_release(&r);
-    r = cidx("export-json", NULL);
-    ASSERT_RUN(r, 2);
-    run_release(&r);
+    tu_run_release(&r);
+    r = tu_cidx("migrate-json", dir, "--frobnicate", NULL);
+    TU_ASSERT_RUN(r, 2);
+    tu_run_release(&r);
+    r = tu_cidx("export-json", NULL);
+    TU_ASSERT_RUN(r, 2);
+    tu_run_release(&r);
 
     /* not a legacy cache: exit 1 */
-    r = cidx("migrate-json", empty, NULL);
-    ASSERT_RUN(r, 1);
+    r = tu_cidx("migrate-json", empty, NULL);
+    TU_ASSERT_RUN(r, 1);
     assert_has(r.err, "cidx: error: ");
     assert_has(r.err, "holds no legacy JSON cache");
-    run_release(&r);
+    tu_run_release(&r);
 
     /* a broken file: exit 1, the message names it and the problem; nothing left behind */
     put(dir, "cache_info.json", "{\"version\": \"3.0\"}");
     info = path_join(dir, "cache_info.json");
-    r = cidx("migrate-json", dir, NULL);
-    ASSERT_RUN(r, 1);
+    r = tu_cidx("migrate-json", dir, NULL);
+    TU_ASSERT_RUN(r, 1);
     assert_has(r.err, info);
     assert_has(r.err, "version '3.0' is not supported");
-    run_release(&r);
+    tu_run_release(&r);
     assert_false(exists_in(dir, STORE_DB_NAME));
     assert_false(exists_in(dir, STORE_LEGACY_MARKER));
 
@@ -234,14 +165,14 @@ static void test_migrate_json_failures(void **state)
         struct store *st = tu_open(dir, 0);
         store_close(st);
     }
-    r = cidx("migrate-json", dir, NULL);
-    ASSERT_RUN(r, 1);
+    r = tu_cidx("migrate-json", dir, NULL);
+    TU_ASSERT_RUN(r, 1);
     assert_has(r.err, "already holds a cidx cache");
-    run_release(&r);
-    r = cidx("migrate-json", dir, "--force", "--quiet", NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("migrate-json", dir, "--force", "--quiet", NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_has(r.out, "the cidx cache that was there: ");
-    run_release(&r);
+    tu_run_release(&r);
     free(info);
     tu_rmtree(dir);
     tu_rmtree(empty);
@@ -254,17 +185,17 @@ static void test_export_json(void **state)
     char *dir = make_legacy("cli-exp"), *out = tu_tmpdir("cli-exp-out"), *target, *info, *text;
     struct err e = {0};
     size_t len = 0;
-    struct run r;
+    struct tu_run r;
     (void)state;
 
     target = path_join(out, "legacy");
-    r = cidx("migrate-json", dir, "--quiet", NULL);
-    ASSERT_RUN(r, 0);
-    run_release(&r);
-    r = cidx("export-json", target, "--cache-dir", dir, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("migrate-json", dir, "--quiet", NULL);
+    TU_ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("export-json", target, "--cache-dir", dir, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_has(r.out, "Exported 2 symbols (1 classes and structs, 1 functions and methods)");
-    run_release(&r);
+    tu_run_release(&r);
     info = path_join(target, "cache_info.json");
     TU_OK(fs_read_file(&text, &len, info, 1 << 20, &e), &e);
     assert_has(text, "\"version\": \"2.0\"");
@@ -272,13 +203,13 @@ static void test_export_json(void **state)
     free(text);
 
     /* not empty: exit 1 and what to do; --force replaces, keeping the old files */
-    r = cidx("export-json", target, "--cache-dir", dir, NULL);
-    ASSERT_RUN(r, 1);
+    r = tu_cidx("export-json", target, "--cache-dir", dir, NULL);
+    TU_ASSERT_RUN(r, 1);
     assert_has(r.err, "is not empty");
     assert_has(r.err, "--force");
-    run_release(&r);
-    r = cidx("export-json", target, "--cache-dir", dir, "--force", "--json", NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("export-json", target, "--cache-dir", dir, "--force", "--json", NULL);
+    TU_ASSERT_RUN(r, 0);
     {
         json_t *j = json_loads(r.out, 0, NULL);
         assert_non_null(j);
@@ -286,15 +217,15 @@ static void test_export_json(void **state)
         assert_true(json_is_string(json_object_get(j, "replaced")));
         json_decref(j);
     }
-    run_release(&r);
+    tu_run_release(&r);
 
     /* no cache to export: exit 1 */
     {
         char *none = tu_tmpdir("cli-exp-none"), *t2 = path_join(out, "other");
-        r = cidx("export-json", t2, "--cache-dir", none, NULL);
-        ASSERT_RUN(r, 1);
+        r = tu_cidx("export-json", t2, "--cache-dir", none, NULL);
+        TU_ASSERT_RUN(r, 1);
         assert_has(r.err, "no cache");
-        run_release(&r);
+        tu_run_release(&r);
         tu_rmtree(none);
         free(none);
         free(t2);
@@ -310,28 +241,28 @@ static void test_export_json(void **state)
 static void test_auto_migration(void **state)
 {
     char *dir = make_legacy("cli-auto"), *env = make_legacy("cli-auto-env");
-    struct run r;
+    struct tu_run r;
     (void)state;
 
     /* any command that opens the directory migrates it first, and says so */
-    r = cidx("search", "main", "--cache-dir", dir, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("search", "main", "--cache-dir", dir, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_has(r.err, "migrating the legacy JSON cache in");
     assert_has(r.err, "migrated 2 symbols");
     assert_has(r.out, "main");
-    run_release(&r);
-    r = cidx("search", "main", "--cache-dir", dir, NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("search", "main", "--cache-dir", dir, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_null(strstr(r.err, "migrat"));
-    run_release(&r);
+    tu_run_release(&r);
 
     /* through CLANG_INDEX_CACHE_DIR */
     setenv("CLANG_INDEX_CACHE_DIR", env, 1);
-    r = cidx("stats", NULL);
+    r = tu_cidx("stats", NULL);
     unsetenv("CLANG_INDEX_CACHE_DIR");
-    ASSERT_RUN(r, 0);
+    TU_ASSERT_RUN(r, 0);
     assert_has(r.err, "migrating the legacy JSON cache in");
-    run_release(&r);
+    tu_run_release(&r);
     assert_true(exists_in(env, STORE_DB_NAME));
 
     /* a migration that fails: the command fails, says why, and leaves the JSON alone */
@@ -339,11 +270,11 @@ static void test_auto_migration(void **state)
     free(dir);
     dir = tu_tmpdir("cli-auto-bad");
     put(dir, "cache_info.json", "{\"version\": \"2.0\", \"class_index\": 7}");
-    r = cidx("search", "main", "--cache-dir", dir, NULL);
-    ASSERT_RUN(r, 1);
+    r = tu_cidx("search", "main", "--cache-dir", dir, NULL);
+    TU_ASSERT_RUN(r, 1);
     assert_has(r.err, "could not be migrated, and was left as it is");
     assert_has(r.err, "missing key 'include_dependencies'");
-    run_release(&r);
+    tu_run_release(&r);
     assert_false(exists_in(dir, STORE_DB_NAME));
     tu_rmtree(dir);
     tu_rmtree(env);
@@ -355,14 +286,14 @@ static void test_auto_migration(void **state)
 static void test_serve_migrates(void **state)
 {
     char *dir = make_legacy("cli-serve"), *proj = tu_tmpdir("cli-serve-proj");
-    struct run r;
+    struct tu_run r;
     (void)state;
     /* stdin is /dev/null: the server starts, sets the project, and ends at end of input */
-    r = cidx("serve", "--project", proj, "--cache-dir", dir, NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("serve", "--project", proj, "--cache-dir", dir, NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_has(r.err, "migrating the legacy JSON cache in");
     assert_has(r.err, "migrated 2 symbols");
-    run_release(&r);
+    tu_run_release(&r);
     assert_true(exists_in(dir, STORE_DB_NAME));
     assert_true(exists_in(dir, STORE_LEGACY_MARKER));
     tu_rmtree(dir);
@@ -373,18 +304,18 @@ static void test_serve_migrates(void **state)
 
 static void test_help(void **state)
 {
-    struct run r;
+    struct tu_run r;
     (void)state;
-    r = cidx("help", NULL);
-    ASSERT_RUN(r, 0);
+    r = tu_cidx("help", NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_has(r.out, "migrate-json");
     assert_has(r.out, "export-json");
-    run_release(&r);
-    r = cidx("help", "migrate-json", NULL);
-    ASSERT_RUN(r, 0);
+    tu_run_release(&r);
+    r = tu_cidx("help", "migrate-json", NULL);
+    TU_ASSERT_RUN(r, 0);
     assert_has(r.out, "usage: cidx migrate-json DIR");
     assert_has(r.out, "--force");
-    run_release(&r);
+    tu_run_release(&r);
 }
 
 int main(void)

@@ -19,98 +19,17 @@
 #include <jansson.h>
 
 #include "testutil.h"
+#include "tu_cli.h"
 
 static char *g_tmp;   /* everything the tests write */
 static char *g_root;  /* the golden project, instantiated (canonical) */
 static char *g_cache; /* its cache */
 static char *g_cd;    /* "--cache-dir=<g_cache>" */
 
-struct run {
-    int code;
-    char *out, *err;
-};
-
-static void run_release(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-    memset(r, 0, sizeof(*r));
-}
-
-static char *slurp_fd(int fd)
-{
-    struct strbuf sb = STRBUF_INIT;
-    char buf[4096];
-    ssize_t n;
-    lseek(fd, 0, SEEK_SET);
-    while ((n = read(fd, buf, sizeof(buf))) > 0)
-        strbuf_add(&sb, buf, (size_t)n);
-    return strbuf_detach(&sb, NULL);
-}
-
-/* Runs argv (argv[0] is the program) in cwd (NULL: here) with input on stdin (NULL: none). */
-static struct run run_in(const char *cwd, const char *input, const char *const *argv)
-{
-    struct run r = {0};
-    char outp[] = "/tmp/cidx-twin-out-XXXXXX", errp[] = "/tmp/cidx-twin-err-XXXXXX";
-    char inp[] = "/tmp/cidx-twin-in-XXXXXX";
-    int ofd = mkstemp(outp), efd = mkstemp(errp), ifd = mkstemp(inp), status = 0;
-    pid_t pid;
-
-    if (ofd < 0 || efd < 0 || ifd < 0)
-        fail_msg("mkstemp failed");
-    if (input && write(ifd, input, strlen(input)) != (ssize_t)strlen(input))
-        fail_msg("cannot write the input");
-    lseek(ifd, 0, SEEK_SET);
-    pid = fork();
-    if (pid == 0) {
-        dup2(ifd, 0);
-        dup2(ofd, 1);
-        dup2(efd, 2);
-        if (cwd && chdir(cwd) != 0)
-            _exit(126);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    waitpid(pid, &status, 0);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp_fd(ofd);
-    r.err = slurp_fd(efd);
-    close(ofd);
-    close(efd);
-    close(ifd);
-    unlink(outp);
-    unlink(errp);
-    unlink(inp);
-    return r;
-}
-
-/* Runs cidx with a NULL-terminated argument list, in cwd. */
-static struct run cidx_argv(const char *cwd, const char *const *args)
-{
-    const char *argv[48];
-    int n = 0;
-    argv[n++] = getenv("CIDX_BIN");
-    for (int i = 0; args[i] && n < 47; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    return run_in(cwd, NULL, argv);
-}
-
-#define cidx(...) cidx_argv(NULL, (const char *const[]){__VA_ARGS__, NULL})
-#define cidx_at(cwd, ...) cidx_argv(cwd, (const char *const[]){__VA_ARGS__, NULL})
-
-#define ASSERT_RUN(r, want_code)                                                                   \
-    do {                                                                                           \
-        if ((r).code != (want_code))                                                               \
-            fail_msg("line %d: exit %d, want %d\nstdout: %s\nstderr: %s", __LINE__, (r).code,      \
-                     (want_code), (r).out, (r).err);                                               \
-    } while (0)
-
 /* Success: exit 0 and nothing on stderr. */
 #define ASSERT_OK(r)                                                                               \
     do {                                                                                           \
-        ASSERT_RUN(r, 0);                                                                          \
+        TU_ASSERT_RUN(r, 0);                                                                       \
         if (*(r).err)                                                                              \
             fail_msg("line %d: stderr is not empty: %s", __LINE__, (r).err);                       \
     } while (0)
@@ -125,7 +44,7 @@ static int setup(void **state)
 {
     const char *bin = getenv("CIDX_BIN"), *src = getenv("CIDX_SOURCE_DIR");
     char *script, *dest;
-    struct run r;
+    struct tu_run r;
     (void)state;
     if (!bin || !src) {
         fprintf(stderr, "CIDX_BIN and CIDX_SOURCE_DIR must be set (run through ctest)\n");
@@ -136,21 +55,22 @@ static int setup(void **state)
     g_cache = path_join(g_tmp, "cache");
     g_cd = xasprintf("--cache-dir=%s", g_cache);
     script = path_join(src, "tests/golden/instantiate.sh");
-    r = run_in(NULL, NULL, (const char *const[]){"/bin/bash", script, dest, "cpp_features", NULL});
+    r = tu_run_in(NULL, NULL,
+                  (const char *const[]){"/bin/bash", script, dest, "cpp_features", NULL});
     free(script);
     if (r.code != 0) {
         fprintf(stderr, "instantiate.sh failed: %s\n", r.err);
         return -1;
     }
-    run_release(&r);
+    tu_run_release(&r);
     g_root = path_real(dest);
     free(dest);
-    r = cidx("index", g_root, g_cd, "--quiet");
+    r = tu_cidx("index", g_root, g_cd, "--quiet");
     if (r.code != 0) {
         fprintf(stderr, "cidx index failed: %s\n", r.err);
         return -1;
     }
-    run_release(&r);
+    tu_run_release(&r);
     return 0;
 }
 
@@ -173,44 +93,44 @@ static const char *const twins[] = {"search", "show", "outline", "hierarchy", "c
 
 static void test_help(void **state)
 {
-    struct run r;
+    struct tu_run r;
     (void)state;
-    r = cidx("help");
+    r = tu_cidx("help");
     ASSERT_OK(r);
     for (size_t i = 0; i < ARRAY_SIZE(twins); i++) {
         char *line = xasprintf("  %-10s", twins[i]);
         ASSERT_HAS(r.out, line);
         free(line);
     }
-    run_release(&r);
+    tu_run_release(&r);
     for (size_t i = 0; i < ARRAY_SIZE(twins); i++) {
         char *usage = xasprintf("usage: cidx %s", twins[i]);
-        r = cidx(twins[i], "--help");
+        r = tu_cidx(twins[i], "--help");
         ASSERT_OK(r);
         ASSERT_HAS(r.out, usage);
         ASSERT_HAS(r.out, "--json");
         ASSERT_HAS(r.out, "--cache-dir DIR");
-        run_release(&r);
-        r = cidx("help", twins[i]);
+        tu_run_release(&r);
+        r = tu_cidx("help", twins[i]);
         ASSERT_OK(r);
         ASSERT_HAS(r.out, usage);
-        run_release(&r);
+        tu_run_release(&r);
         free(usage);
     }
     /* the options come from the option tables */
-    r = cidx("callers", "--help");
+    r = tu_cidx("callers", "--help");
     ASSERT_HAS(r.out, "--no-virtual");
     ASSERT_HAS(r.out, "--usr USR");
     ASSERT_HAS(r.out, "--offset N");
-    run_release(&r);
-    r = cidx("refs", "-h");
+    tu_run_release(&r);
+    r = tu_cidx("refs", "-h");
     ASSERT_HAS(r.out, "--role R");
     ASSERT_HAS(r.out, "--file F");
-    run_release(&r);
-    r = cidx("hierarchy", "--help");
+    tu_run_release(&r);
+    r = tu_cidx("hierarchy", "--help");
     ASSERT_HAS(r.out, "--up");
     ASSERT_HAS(r.out, "--max-nodes N");
-    run_release(&r);
+    tu_run_release(&r);
 }
 
 /* ---- known answers, and --json = cidx call = tools/call ------------------------------------ */
@@ -378,7 +298,7 @@ static char **serve(const char *const *tools, const char *const *args, size_t n)
 {
     struct strbuf in = STRBUF_INIT;
     char **by_id = xcalloc(n, sizeof(char *));
-    struct run r;
+    struct tu_run r;
     char *p, *save = NULL;
 
     strbuf_adds(&in, "{\"jsonrpc\":\"2.0\",\"id\":1000000,\"method\":\"initialize\",\"params\":{"
@@ -390,8 +310,8 @@ static char **serve(const char *const *tools, const char *const *args, size_t n)
                     "{\"jsonrpc\":\"2.0\",\"id\":%zu,\"method\":\"tools/call\",\"params\":{"
                     "\"name\":\"%s\",\"arguments\":%s}}\n",
                     i, tools[i], args[i]);
-    r = run_in(NULL, in.buf,
-               (const char *const[]){getenv("CIDX_BIN"), "serve", "--cache-dir", g_cache, NULL});
+    r = tu_run_in(NULL, in.buf,
+                  (const char *const[]){getenv("CIDX_BIN"), "serve", "--cache-dir", g_cache, NULL});
     strbuf_release(&in);
     ASSERT_OK(r);
     for (p = strtok_r(r.out, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
@@ -402,7 +322,7 @@ static char **serve(const char *const *tools, const char *const *args, size_t n)
             by_id[json_integer_value(id)] = xstrdup(p);
         json_decref(m);
     }
-    run_release(&r);
+    tu_run_release(&r);
     return by_id;
 }
 
@@ -422,7 +342,7 @@ static void test_twins(void **state)
         const struct twin_case *c = &cases[i];
         const char *argv[20];
         size_t k = 0;
-        struct run text, json, call;
+        struct tu_run text, json, call;
         json_t *j;
         json_error_t je;
         char *raw;
@@ -433,7 +353,7 @@ static void test_twins(void **state)
         }
         argv[k++] = g_cd;
         argv[k] = NULL;
-        text = cidx_argv(NULL, argv);
+        text = tu_cidx_argv(NULL, argv);
         ASSERT_OK(text);
         for (size_t w = 0; w < ARRAY_SIZE(c->want) && c->want[w]; w++)
             if (!strstr(text.out, c->want[w]))
@@ -445,14 +365,14 @@ static void test_twins(void **state)
 
         argv[k++] = "--json";
         argv[k] = NULL;
-        json = cidx_argv(NULL, argv);
+        json = tu_cidx_argv(NULL, argv);
         ASSERT_OK(json);
         j = json_loads(json.out, 0, &je);
         if (!json_is_object(j))
             fail_msg("cidx %s --json: not a JSON object (%s): %s", c->argv[0], je.text, json.out);
         json_decref(j);
 
-        call = cidx("call", c->tool, c->args, g_cd);
+        call = tu_cidx("call", c->tool, c->args, g_cd);
         ASSERT_OK(call);
         if (strcmp(call.out, json.out) != 0)
             fail_msg("cidx %s --json differs from cidx call %s %s:\n%s\n%s", c->argv[0], c->tool,
@@ -466,9 +386,9 @@ static void test_twins(void **state)
             fail_msg("cidx %s --json is not tools/call's structuredContent:\n%s\n%s", c->argv[0],
                      json.out, raw);
         free(raw);
-        run_release(&text);
-        run_release(&json);
-        run_release(&call);
+        tu_run_release(&text);
+        tu_run_release(&json);
+        tu_run_release(&call);
     }
     for (size_t i = 0; i < n; i++)
         free(answers[i]);
@@ -477,18 +397,18 @@ static void test_twins(void **state)
 
 static void test_call_text(void **state)
 {
-    struct run r;
+    struct tu_run r;
     (void)state;
-    r = cidx("call", "find_incoming_calls", "{\"name\":\"geo::Circle::draw\"}", "--text", g_cd);
+    r = tu_cidx("call", "find_incoming_calls", "{\"name\":\"geo::Circle::draw\"}", "--text", g_cd);
     ASSERT_OK(r);
     ASSERT_HAS(r.out, "callers (2):");
     ASSERT_HAS(r.out, "geo::draw_all");
-    run_release(&r);
+    tu_run_release(&r);
     /* no arguments: {} */
-    r = cidx("call", "sync_project", g_cd);
+    r = tu_cidx("call", "sync_project", g_cd);
     ASSERT_OK(r);
     ASSERT_HAS(r.out, "\"state\":\"ready\"");
-    run_release(&r);
+    tu_run_release(&r);
 }
 
 /* cidx status is get_server_status: the same answer but for what changes between processes. */
@@ -496,27 +416,27 @@ static void test_status(void **state)
 {
     static const char *const volatile_keys[] = {"server", "query_stats"};
     static const char *const volatile_cache[] = {"size_bytes", "wal_bytes"};
-    struct run text, json, call;
+    struct tu_run text, json, call;
     json_t *a, *b;
     char **answers;
     const char *tool = "get_server_status", *args = "{}";
     (void)state;
 
-    text = cidx("status", g_cd);
+    text = tu_cidx("status", g_cd);
     ASSERT_OK(text);
     ASSERT_HAS(text.out, g_root);
     ASSERT_HAS(text.out, "state         ready");
     ASSERT_HAS(text.out, "health        good");
     ASSERT_HAS(text.out, "parse errors  0");
-    run_release(&text);
-    text = cidx("status", "--no-health", g_cd);
+    tu_run_release(&text);
+    text = tu_cidx("status", "--no-health", g_cd);
     ASSERT_OK(text);
     ASSERT_HAS(text.out, "not checked");
-    run_release(&text);
+    tu_run_release(&text);
 
-    json = cidx("status", "--json", g_cd);
+    json = tu_cidx("status", "--json", g_cd);
     ASSERT_OK(json);
-    call = cidx("call", "get_server_status", g_cd);
+    call = tu_cidx("call", "get_server_status", g_cd);
     ASSERT_OK(call);
     answers = serve(&tool, &args, 1);
     a = json_loads(json.out, 0, NULL);
@@ -550,8 +470,8 @@ static void test_status(void **state)
     json_decref(a);
     free(answers[0]);
     free(answers);
-    run_release(&json);
-    run_release(&call);
+    tu_run_release(&json);
+    tu_run_release(&call);
 }
 
 /* ---- failures and usage errors ------------------------------------------------------------- */
@@ -577,16 +497,16 @@ static void test_no_cache(void **state)
     for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
         const char *argv[6];
         size_t k = 0;
-        struct run r;
+        struct tu_run r;
         for (size_t j = 0; j < 3 && cmds[i][j]; j++)
             argv[k++] = cmds[i][j];
         argv[k++] = cd;
         argv[k] = NULL;
-        r = cidx_argv(NULL, argv);
-        ASSERT_RUN(r, 1);
+        r = tu_cidx_argv(NULL, argv);
+        TU_ASSERT_RUN(r, 1);
         ASSERT_HAS(r.err, "no cache");
         assert_string_equal(r.out, "");
-        run_release(&r);
+        tu_run_release(&r);
     }
     {
         char *db = path_join(empty, "symbols.db");
@@ -636,10 +556,10 @@ static void test_usage(void **state)
         want = cases_[i][j + 1];
         /* with a cache, and without one: bad arguments are found before the cache is opened */
         for (int pass = 0; pass < 2; pass++) {
-            struct run r;
+            struct tu_run r;
             argv[k] = pass ? cd_empty : g_cd;
             argv[k + 1] = NULL;
-            r = cidx_argv(NULL, argv);
+            r = tu_cidx_argv(NULL, argv);
             if (r.code != 2)
                 fail_msg("case %zu (%s %s): exit %d, want 2\nstdout: %s\nstderr: %s", i, argv[0],
                          k > 1 ? argv[1] : "", r.code, r.out, r.err);
@@ -654,7 +574,7 @@ static void test_usage(void **state)
             } else if (*r.out) {
                 fail_msg("case %zu: stdout is not empty: %s", i, r.out);
             }
-            run_release(&r);
+            tu_run_release(&r);
         }
     }
     {
@@ -672,7 +592,7 @@ static void test_outside(void **state)
     char *outside = path_join(g_tmp, "outside.h");
     char *link = path_join(g_root, "link.h");
     char *linkdir = path_join(g_root, "linkdir");
-    struct run r;
+    struct tu_run r;
     struct err e = {0};
     (void)state;
 
@@ -702,29 +622,29 @@ static void test_outside(void **state)
                 argv[k++] = cases_[i][j];
             argv[k++] = g_cd;
             argv[k] = NULL;
-            r = cidx_argv(cases_[i][0], argv);
+            r = tu_cidx_argv(cases_[i][0], argv);
             if (r.code != 2 || !strstr(r.err, "outside the project root"))
                 fail_msg("case %zu (%s %s): exit %d, want 2 and 'outside the project root'\n"
                          "stdout: %s\nstderr: %s",
                          i, argv[0], argv[1], r.code, r.out, r.err);
-            run_release(&r);
+            tu_run_release(&r);
         }
     }
     /* paths from the current directory work inside the project */
     {
         char *src = path_join(g_root, "src");
-        r = cidx_at(src, "outline", "shapes.cpp", g_cd);
+        r = tu_cidx_at(src, "outline", "shapes.cpp", g_cd);
         ASSERT_OK(r);
         ASSERT_HAS(r.out, "src/shapes.cpp: ");
-        run_release(&r);
-        r = cidx_at(src, "outline", "../include/util.h", g_cd);
+        tu_run_release(&r);
+        r = tu_cidx_at(src, "outline", "../include/util.h", g_cd);
         ASSERT_OK(r);
         ASSERT_HAS(r.out, "include/util.h: ");
-        run_release(&r);
-        r = cidx_at(src, "refs", "g_counter", "--file", "main.cpp", "--role", "write", g_cd);
+        tu_run_release(&r);
+        r = tu_cidx_at(src, "refs", "g_counter", "--file", "main.cpp", "--role", "write", g_cd);
         ASSERT_OK(r);
         ASSERT_HAS(r.out, "2 of 2 references");
-        run_release(&r);
+        tu_run_release(&r);
         free(src);
     }
     unlink(link);
@@ -740,55 +660,56 @@ static void test_project_and_failures(void **state)
 {
     char *dest = path_join(g_tmp, "proj2"), *cache = path_join(g_tmp, "cache2");
     char *cd = xasprintf("--cache-dir=%s", cache), *root, *gone, *script;
-    struct run r, r2;
+    struct tu_run r, r2;
     (void)state;
 
     script = path_join(getenv("CIDX_SOURCE_DIR"), "tests/golden/instantiate.sh");
-    r = run_in(NULL, NULL, (const char *const[]){"/bin/bash", script, dest, "cpp_features", NULL});
-    ASSERT_RUN(r, 0);
-    run_release(&r);
+    r = tu_run_in(NULL, NULL,
+                  (const char *const[]){"/bin/bash", script, dest, "cpp_features", NULL});
+    TU_ASSERT_RUN(r, 0);
+    tu_run_release(&r);
     free(script);
     root = path_real(dest);
-    r = cidx("index", root, cd, "--quiet");
-    ASSERT_RUN(r, 0);
-    run_release(&r);
+    r = tu_cidx("index", root, cd, "--quiet");
+    TU_ASSERT_RUN(r, 0);
+    tu_run_release(&r);
 
     /* the root from --project and from the cache's record give the same answer */
-    r = cidx("show", "Circle", "--json", cd);
+    r = tu_cidx("show", "Circle", "--json", cd);
     ASSERT_OK(r);
-    r2 = cidx("show", "Circle", "--json", cd, "--project", root);
+    r2 = tu_cidx("show", "Circle", "--json", cd, "--project", root);
     ASSERT_OK(r2);
     assert_string_equal(r.out, r2.out);
-    run_release(&r2);
+    tu_run_release(&r2);
     /* another root: files outside it keep their absolute paths */
-    r2 = cidx("show", "Circle", "--json", cd, "--project", g_tmp);
+    r2 = tu_cidx("show", "Circle", "--json", cd, "--project", g_tmp);
     ASSERT_OK(r2);
     ASSERT_HAS(r2.out, "\"file\":\"proj2/include/shapes.h\"");
-    run_release(&r2);
-    run_release(&r);
-    r = cidx("show", "Circle", cd, "--project", "/no/such/dir");
-    ASSERT_RUN(r, 1);
+    tu_run_release(&r2);
+    tu_run_release(&r);
+    r = tu_cidx("show", "Circle", cd, "--project", "/no/such/dir");
+    TU_ASSERT_RUN(r, 1);
     ASSERT_HAS(r.err, "does not exist");
-    run_release(&r);
+    tu_run_release(&r);
 
     /* the source file is gone: get_source fails (isError), exit 1 */
     gone = path_join(root, "src/util.cpp");
     assert_int_equal(unlink(gone), 0);
-    r = cidx("source", "--usr", "c:@N@outer@N@inner@F@add#I#I#", cd);
-    ASSERT_RUN(r, 1);
+    r = tu_cidx("source", "--usr", "c:@N@outer@N@inner@F@add#I#I#", cd);
+    TU_ASSERT_RUN(r, 1);
     ASSERT_HAS(r.err, "util.cpp");
     assert_string_equal(r.out, "");
-    run_release(&r);
-    r = cidx("call", "get_source", "{\"usr\":\"c:@N@outer@N@inner@F@add#I#I#\"}", cd);
-    ASSERT_RUN(r, 1);
+    tu_run_release(&r);
+    r = tu_cidx("call", "get_source", "{\"usr\":\"c:@N@outer@N@inner@F@add#I#I#\"}", cd);
+    TU_ASSERT_RUN(r, 1);
     ASSERT_HAS(r.err, "util.cpp");
     ASSERT_HAS(r.out, "\"isError\":true");
-    run_release(&r);
+    tu_run_release(&r);
     /* a refresh cannot run without a server: the tool says so */
-    r = cidx("call", "sync_project", "{\"mode\":\"incremental\"}", cd);
-    ASSERT_RUN(r, 1);
+    r = tu_cidx("call", "sync_project", "{\"mode\":\"incremental\"}", cd);
+    TU_ASSERT_RUN(r, 1);
     ASSERT_HAS(r.out, "\"isError\":true");
-    run_release(&r);
+    tu_run_release(&r);
 
     tu_assert_dir_healthy(cache);
     free(gone);
