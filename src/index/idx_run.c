@@ -176,7 +176,20 @@ static void drop_source_args(char **argv, size_t *argc, const char *file, const 
     argv[*argc] = NULL;
 }
 
-static void log_lines(enum log_level level, const char *prefix, struct strbuf *sb)
+/* The level of a sanitizer removal line: output and dependency files are in every compile
+ * database and only worth an info line; plugins, configuration files and outside response files
+ * are what an attack looks like, and get a warning. */
+static enum log_level removal_level(const char *line)
+{
+    bool routine =
+        str_ends_with(line, ": output file") || str_ends_with(line, ": dependency output");
+    return routine ? LOG_INFO : LOG_WARN;
+}
+
+/* Logs each line of sb with prefix, at level, or at classify(line) when classify is given;
+ * empties sb. */
+static void log_lines(enum log_level level, enum log_level (*classify)(const char *),
+                      const char *prefix, struct strbuf *sb)
 {
     char *p = sb->buf, *nl;
     while (*p) {
@@ -184,29 +197,7 @@ static void log_lines(enum log_level level, const char *prefix, struct strbuf *s
         if (nl)
             *nl = 0;
         if (*p)
-            log_msg(level, "%s%s", prefix, p);
-        if (!nl)
-            break;
-        p = nl + 1;
-    }
-    strbuf_reset(sb);
-}
-
-/* Logs the sanitizer's removals: output and dependency files are in every compile database
- * and only worth an info line; plugins, configuration files and outside response files are
- * what an attack looks like, and get a warning. */
-static void log_removals(const char *prefix, struct strbuf *sb)
-{
-    char *p = sb->buf, *nl;
-    while (*p) {
-        nl = strchr(p, '\n');
-        if (nl)
-            *nl = 0;
-        if (*p) {
-            bool routine =
-                str_ends_with(p, ": output file") || str_ends_with(p, ": dependency output");
-            log_msg(routine ? LOG_INFO : LOG_WARN, "%s%s", prefix, p);
-        }
+            log_msg(classify ? classify(p) : level, "%s%s", prefix, p);
         if (!nl)
             break;
         p = nl + 1;
@@ -217,7 +208,7 @@ static void log_removals(const char *prefix, struct strbuf *sb)
 /* Adds a task from untrusted arguments: expands response files inside the project, removes
  * what could load code or write files (logged), drops the source word. */
 static void add_task(struct run *r, const char *file, const char *dir, char **argv_in,
-                     size_t argc_in, size_t *alloc)
+                     size_t argc_in)
 {
     struct task t;
     struct idx_args_ctx ctx = {r->root, dir, true};
@@ -236,14 +227,14 @@ static void add_task(struct run *r, const char *file, const char *dir, char **ar
     prefix = xasprintf("%s: ", file);
     if (idx_args_expand_response_files(&t.argv, &t.argc, &ctx, &log, &err) != 0)
         log_msg(LOG_WARN, "%s%s (the response file is left for the sanitizer)", prefix, err.msg);
-    log_lines(LOG_INFO, prefix, &log);
+    log_lines(LOG_INFO, NULL, prefix, &log);
     idx_args_sanitize(t.argv, &t.argc, &ctx, &log, &err);
-    log_removals(prefix, &log);
+    log_lines(LOG_WARN, removal_level, prefix, &log);
     free(prefix);
     strbuf_release(&log);
     drop_source_args(t.argv, &t.argc, t.file, t.dir);
     args_hash(t.args_hash, t.dir, t.argv, t.argc);
-    ALLOC_GROW(r->tasks, r->ntasks + 1, *alloc);
+    ALLOC_GROW(r->tasks, r->ntasks + 1, r->task_alloc);
     r->tasks[r->ntasks] = t;
     strmap_put(&r->task_by_file, t.file, (void *)(uintptr_t)(r->ntasks + 1));
     r->ntasks++;
@@ -251,10 +242,6 @@ static void add_task(struct run *r, const char *file, const char *dir, char **ar
 
 static char *find_ccdb(struct run *r)
 {
-    const char *cands[3];
-    char *buf[3] = {NULL, NULL, NULL};
-    size_t i, n = 0;
-    char *found = NULL;
     if (r->opt->ccdb_path)
         return idx_path_canonical(NULL, r->opt->ccdb_path);
     if (r->have_cfg && !r->cfg.compile_commands.enabled)
@@ -268,16 +255,16 @@ static char *find_ccdb(struct run *r)
         }
         return p;
     }
-    buf[0] = path_join(r->root, "compile_commands.json");
-    buf[1] = xasprintf("%s/build/compile_commands.json", r->root);
-    cands[n++] = buf[0];
-    cands[n++] = buf[1];
-    for (i = 0; i < n && !found; i++)
-        if (fs_exists(cands[i]))
-            found = xstrdup(cands[i]);
-    free(buf[0]);
-    free(buf[1]);
-    return found;
+    {
+        static const char *const where[] = {"compile_commands.json", "build/compile_commands.json"};
+        for (size_t i = 0; i < ARRAY_SIZE(where); i++) {
+            char *cand = path_join(r->root, where[i]);
+            if (fs_exists(cand))
+                return cand;
+            free(cand);
+        }
+    }
+    return NULL;
 }
 
 /* Appends {"file": F, "entry": N} to a JSON array under construction (no brackets yet). */
@@ -302,7 +289,6 @@ static bool is_header_name(const char *path)
 static int load_sources(struct run *r, struct err *err)
 {
     size_t i;
-    size_t *alloc = &r->task_alloc;
     char *ccdb_path = find_ccdb(r);
 
     if (ccdb_path) {
@@ -341,7 +327,7 @@ static int load_sources(struct run *r, struct err *err)
                         (unsigned long long)(r->cfg.max_file_bytes >> 20));
                 continue;
             }
-            add_task(r, e->file, e->directory, e->argv, e->argc, alloc);
+            add_task(r, e->file, e->directory, e->argv, e->argc);
         }
         idx_ccdb_release(&db);
         if (r->cfg.compile_commands.fallback_to_hardcoded) {
@@ -368,7 +354,7 @@ static int load_sources(struct run *r, struct err *err)
         for (i = 0; i < scan.nwarnings; i++)
             log_msg(LOG_WARN, "%s", scan.warnings[i]);
         for (i = 0; i < scan.n; i++)
-            add_task(r, scan.files[i].file, r->root, scan.files[i].argv, scan.files[i].argc, alloc);
+            add_task(r, scan.files[i].file, r->root, scan.files[i].argv, scan.files[i].argc);
         idx_scan_release(&scan);
     }
     r->sum->sources = r->ntasks;
@@ -458,7 +444,7 @@ static int plan(struct run *r, struct err *err)
         if (k && k->is_header)
             continue; /* reached through a unit of the database: a header of it */
         if (k) {
-            add_task(r, sf->file, r->root, sf->argv, sf->argc, &r->task_alloc);
+            add_task(r, sf->file, r->root, sf->argv, sf->argc);
             continue;
         }
         ALLOC_GROW(r->phase2, r->nphase2 + 1, r->phase2_alloc);
@@ -743,9 +729,7 @@ static int decode(struct tu_records *t, const struct strbuf *pending)
             s->scope_ns = wire_get_str(&rd);
             s->scope_kind = (enum store_kind)wire_get_u32(&rd);
             s->kind = (enum store_kind)wire_get_u32(&rd);
-            s->signature = wire_get_str(&rd);
-            s->brief = wire_get_str(&rd);
-            s->doc = wire_get_str(&rd);
+            s->signature = wire_get_str(&rd); /* brief and doc come in a later DOC record */
             s->template_params = wire_get_str(&rd);
             s->target = wire_get_str(&rd);
             s->access = (enum store_access)wire_get_u32(&rd);
@@ -1375,7 +1359,7 @@ int idx_run(const struct idx_options *opt, struct idx_summary *sum, struct err *
     }
     rc = idx_config_load(&r.cfg, r.root, opt->config_path, &warnings, err);
     r.have_cfg = rc == 0;
-    log_lines(LOG_WARN, "", &warnings);
+    log_lines(LOG_WARN, NULL, "", &warnings);
     if (rc)
         goto done;
     r.timeout_s = opt->timeout_s ? opt->timeout_s : r.cfg.parse_timeout_s;
@@ -1421,7 +1405,7 @@ int idx_run(const struct idx_options *opt, struct idx_summary *sum, struct err *
             const struct idx_scan_file *sf = &r.fallback.files[r.phase2[i]];
             if (strmap_has(&r.claimed, sf->file))
                 continue; /* a unit of the database includes it */
-            add_task(&r, sf->file, r.root, sf->argv, sf->argc, &r.task_alloc);
+            add_task(&r, sf->file, r.root, sf->argv, sf->argc);
             r.tasks[r.ntasks - 1].parse = true;
             r.to_parse++;
             added++;

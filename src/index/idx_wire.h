@@ -31,7 +31,7 @@ enum wire_type {
                         u32 n, n x str: headers the indexer has closed since the last task */
     WIRE_QUIT = 'Q',
     WIRE_FILE = 'F', /* u32 no, str path, str hash, u64 mtime_ns, u64 size, u32 flags */
-    WIRE_SYM = 'S',  /* see idx_worker.c put_symbol / idx_sink.c for the field order */
+    WIRE_SYM = 'S',  /* field order: src/worker/worker.c put_symbol, src/index/idx_run.c decode */
     WIRE_REF = 'R',
     WIRE_BASE = 'B',
     WIRE_OVR = 'O',

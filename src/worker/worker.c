@@ -876,7 +876,7 @@ static void put_symbol(struct worker *w, struct wfile *wf, const char *usr, cons
     enum CXCursorKind pk = clang_getCursorKind(parent);
     const char *qscope = qual_name(w, parent, 0);
     const char *qname = qual_name(w, c, 0);
-    char *printed = NULL, *sig = NULL, *brief = NULL, *doc = NULL, *tparams = NULL, *target = NULL;
+    char *printed = NULL, *sig = NULL, *tparams = NULL, *target = NULL;
     unsigned attrs = 0;
     enum store_template tk = STORE_TEMPLATE_NONE;
     CXSourceRange ext = clang_getCursorExtent(c);
@@ -980,8 +980,7 @@ static void put_symbol(struct worker *w, struct wfile *wf, const char *usr, cons
     wire_u32(&w->out, scope_kind);
     wire_u32(&w->out, kind);
     wire_text(&w->out, sig);
-    wire_text(&w->out, brief);
-    wire_text(&w->out, doc);
+    /* brief and doc follow in a DOC record (put_docs) */
     wire_text(&w->out, tparams);
     wire_text(&w->out, target);
     wire_u32(&w->out, pk == CXCursor_TranslationUnit || !w->cpp ? STORE_ACCESS_NONE : access_of(c));
@@ -998,8 +997,6 @@ static void put_symbol(struct worker *w, struct wfile *wf, const char *usr, cons
     wf->nsyms++;
     free(printed);
     free(sig);
-    free(brief);
-    free(doc);
     free(tparams);
     free(target);
 }
