@@ -206,6 +206,15 @@ int store_file_delete(struct store *st, const char *path, struct err *err);
  */
 int store_bulk_begin(struct store *st, struct err *err);
 int store_bulk_end(struct store *st, struct err *err);
+/*
+ * store_bulk_end, running fn(arg) on another thread meanwhile: it starts once the load's rows are
+ * committed and may read them through a handle of its own (store_open with STORE_OPEN_READONLY;
+ * the read-only indexes and the search index may not be there yet); the end of the load is
+ * committed after it returns. *fn_rc is fn's result (left alone when fn did not run: the rows
+ * could not be committed).
+ */
+int store_bulk_end_with(struct store *st, int (*fn)(void *arg), void *arg, int *fn_rc,
+                        struct err *err);
 bool store_in_bulk(const struct store *st);
 
 /* ---- metadata, errors, header tracking -------------------------------------------------- */
@@ -736,6 +745,8 @@ struct store_legacy_report {
     uint64_t headers; /* header_tracker.json entries */
     uint64_t parse_errors; /* parse_errors.jsonl lines */
     uint64_t verified;     /* records compared field by field with the database */
+    /* phases: reading; the import (the verification included: it runs on a second thread while
+       the import builds its indexes, verify_s long); the whole migration */
     double read_s, write_s, verify_s, seconds;
 };
 void store_legacy_report_release(struct store_legacy_report *r);

@@ -142,6 +142,8 @@ struct store {
     int session_fd;      /* flock'ed session marker (clean-shutdown detection), -1 if none */
     int bulk_fd;         /* flock'ed while this handle runs a bulk load */
     struct bulk_cache *bulk_cache; /* bulk mode: usr -> id of the symbols this load knows */
+    struct fts_side *fts_side;     /* bulk mode: the search index built aside (store_fts_side.c) */
+    bool fts_side_used;            /* the last bulk load installed the index built aside */
     unsigned busy_limit_ms;
     uint64_t busy_started_ns;
     struct qstat qstats[STORE_Q_COUNT_];
@@ -205,6 +207,27 @@ int store_schema_version(struct store *st, int *out, struct err *err);
 
 /* FTS5 tokenizer and SQL functions (store_fts.c). Called on every new connection. */
 int store_fts_register(sqlite3 *db, struct err *err);
+/* Process-wide SQLite settings, once, before the first connection (store_open.c). */
+void store_sqlite_setup(void);
+
+/* The arguments of symbols_fts (schema v1 keeps them with the same line break). */
+#define STORE_FTS_ARGS                                                                             \
+    "name, content='symbols_fts_content', content_rowid='id', tokenize='cidx',\n"                  \
+    "  detail='none', columnsize=0"
+#define STORE_FTS_CREATE "CREATE VIRTUAL TABLE symbols_fts USING fts5(\n  " STORE_FTS_ARGS ")"
+
+/*
+ * The search index of a bulk load into an empty cache, built on a second thread from the changes
+ * the FTS triggers would make (store_fts_side.c). fts_side_start (in store_bulk_begin) is false
+ * when it cannot run; fts_side_invalidate says the events no longer match the rows (a rollback);
+ * fts_side_install (in bulk_finish_locked's transaction) puts the index in place and sets
+ * *installed, or leaves it to the caller's rebuild; fts_side_stop discards it.
+ */
+struct fts_side;
+bool fts_side_start(struct store *st);
+void fts_side_invalidate(struct store *st);
+int fts_side_install(struct store *st, bool *installed, struct err *err);
+void fts_side_stop(struct store *st);
 
 /* Calls fn with every term the tokenizer indexes for a name (duplicates included). */
 void store_fts_tokens(const char *text, int len, void (*fn)(const char *tok, int n, void *payload),

@@ -19,9 +19,8 @@
  *      the first check to the end; a second process waits, then finds the work done.
  *
  * Transitions (store_legacy_migrate): check -> read (read_all: cache_info.json on a second
- * thread, files/ here) -> merge and, on a second thread, backup -> import (bulk writer; the
- * parsed JSON is freed on a second thread) -> verify (legacy_db_read, legacy_compare) ->
- * install -> marker.
+ * thread, files/ here) -> merge and, on a second thread, backup -> import (bulk writer) ->
+ * verify (legacy_db_read, legacy_compare) -> install -> marker.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -197,12 +196,6 @@ static void *info_main(void *arg)
     return NULL;
 }
 
-static void *drop_json_main(void *arg)
-{
-    legacy_cache_drop_json(arg);
-    return NULL;
-}
-
 static int read_all(struct mig *m, struct lfiles *fs, struct legacy_cache *lc, struct err *err)
 {
     struct info_job job;
@@ -212,7 +205,6 @@ static int read_all(struct mig *m, struct lfiles *fs, struct legacy_cache *lc, s
 
     memset(&job, 0, sizeof(job));
     legacy_cache_init(&job.lc);
-    job.lc.keep_json = true; /* freed during the import, on another thread */
     job.f = &fs->v[0];
     threaded = pthread_create(&th, NULL, info_main, &job) == 0;
     if (!threaded)
@@ -577,8 +569,38 @@ static int import_rest(struct store *st, const struct legacy_cache *lc, const ch
     return rc;
 }
 
+/* The verification, on its own read-only handle while the end of the import builds the indexes:
+   the database as written, read back in the legacy shape, equals what was read (invariant 2). */
+struct verify_job {
+    const char *dir;
+    const struct legacy_cache *want;
+    uint64_t verified;
+    uint64_t ns;
+    bool ran;
+    struct err err;
+};
+
+static int verify_main(void *arg)
+{
+    struct verify_job *v = arg;
+    uint64_t t = time_mono_ns();
+    struct legacy_cache got;
+    struct store *st = NULL;
+    int rc = store_open(&st, v->dir, STORE_OPEN_READONLY | STORE_OPEN_NO_REPAIR, &v->err);
+    legacy_cache_init(&got);
+    if (!rc)
+        rc = legacy_db_read(st, &got, NULL, &v->err);
+    if (!rc)
+        rc = legacy_compare(v->want, &got, &v->verified, &v->err);
+    store_close(st);
+    legacy_cache_release(&got);
+    v->ns = time_mono_ns() - t;
+    v->ran = true;
+    return rc;
+}
+
 static int import_all(struct mig *m, struct store *st, struct legacy_cache *lc, const char *from,
-                      struct store_legacy_report *rep, struct err *err)
+                      struct verify_job *vj, struct store_legacy_report *rep, struct err *err)
 {
     const struct legacy_sym **bysym = xmalloc((lc->nsyms ? lc->nsyms : 1) * sizeof(*bysym));
     struct batchbuf bb;
@@ -605,9 +627,18 @@ static int import_all(struct mig *m, struct store *st, struct legacy_cache *lc, 
     if (!rc)
         rc = import_rest(st, lc, from, err);
     if (!rc) {
+        int vrc = 0;
         progress(m, "writing", lc->nsyms, lc->nsyms);
-        progress(m, "indexing", 0, 0);
-        rc = store_bulk_end(st, err);
+        progress(m, "indexing", 0, 0); /* and verifying, on another thread */
+        rc = store_bulk_end_with(st, verify_main, vj, &vrc, err);
+        /* a verification that could not run is a failed one */
+        if (!rc && !vj->ran)
+            rc = err_set(err, ERR_GENERIC, "the import could not be verified");
+        else if (!rc && vrc) {
+            rc = vrc;
+            if (err)
+                *err = vj->err;
+        }
     }
     arena_release(&bb.mem);
     free(bb.syms);
@@ -958,7 +989,8 @@ static int migrate(const struct store_legacy_opts *o, bool load_only,
 {
     struct mig m = {o, time_mono_ns()};
     struct lfiles fs = {NULL, 0, 0};
-    struct legacy_cache lc, got;
+    struct legacy_cache lc;
+    struct verify_job vj;
     struct store *st = NULL;
     char *legacy = NULL, *cache = NULL, *info = NULL, *marker = NULL, *lockp = NULL, *tmp = NULL,
          *db = NULL;
@@ -968,7 +1000,7 @@ static int migrate(const struct store_legacy_opts *o, bool load_only,
 
     memset(rep, 0, sizeof(*rep));
     legacy_cache_init(&lc);
-    legacy_cache_init(&got);
+    memset(&vj, 0, sizeof(vj));
     if (!o || !o->legacy_dir || !*o->legacy_dir)
         return err_set(err, ERR_INVALID, "no legacy cache directory given");
     legacy = path_real(o->legacy_dir);
@@ -1066,20 +1098,11 @@ static int migrate(const struct store_legacy_opts *o, bool load_only,
     if (rc)
         goto out;
 
-    /* import, while another thread frees the parsed JSON */
+    /* import */
     t = time_mono_ns();
     {
-        struct legacy_cache doms;
-        pthread_t th;
-        bool threaded;
-        legacy_cache_init(&doms);
-        doms.doms = lc.doms;
-        doms.ndoms = lc.ndoms;
-        lc.doms = NULL;
-        lc.ndoms = lc.adoms = 0;
-        threaded = pthread_create(&th, NULL, drop_json_main, &doms) == 0;
-        if (!threaded)
-            legacy_cache_drop_json(&doms);
+        vj.dir = tmp;
+        vj.want = &lc;
         rc = store_open(&st, tmp, 0, err);
         /* a new file that is thrown away on any failure: no journal on disk, no syncs (the
            file is synced once, before it is put in place) */
@@ -1087,21 +1110,15 @@ static int migrate(const struct store_legacy_opts *o, bool load_only,
             rc = store_exec(st, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF", err,
                             "cannot prepare the new cache");
         if (!rc)
-            rc = import_all(&m, st, &lc, legacy, rep, err);
-        if (threaded)
-            pthread_join(th, NULL);
+            rc = import_all(&m, st, &lc, legacy, &vj, rep, err);
     }
     rep->write_s = (double)(time_mono_ns() - t) / 1e9;
     if (rc)
         goto out;
 
-    /* verify */
-    progress(&m, "verifying", 0, lc.nsyms);
-    t = time_mono_ns();
-    rc = legacy_db_read(st, &got, NULL, err);
-    if (!rc)
-        rc = legacy_compare(&lc, &got, &rep->verified, err);
-    rep->verify_s = (double)(time_mono_ns() - t) / 1e9;
+    /* verified while the import finished (import_all) */
+    rep->verified = vj.verified;
+    rep->verify_s = (double)vj.ns / 1e9;
     progress(&m, "verifying", rep->verified, lc.nsyms);
     store_close(st);
     st = NULL;
@@ -1145,7 +1162,6 @@ out:
     }
     lfiles_release(&fs);
     legacy_cache_release(&lc);
-    legacy_cache_release(&got);
     free(legacy);
     free(cache);
     free(info);

@@ -12,6 +12,7 @@
  *      quick_check. The last writable handle to close empties the marker.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +304,20 @@ static void close_db(struct store *st)
     }
 }
 
+static void sqlite_setup(void)
+{
+    /* No memory statistics: they take one process-wide mutex per allocation, which the
+       threads of a bulk load (the search index built aside) would fight over. Only possible
+       before SQLite initializes; a program that used SQLite first keeps them. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+void store_sqlite_setup(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_setup);
+}
+
 static int open_db(struct store *st, struct err *err)
 {
     int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -310,6 +325,7 @@ static int open_db(struct store *st, struct err *err)
     int rc;
 
     oflags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    store_sqlite_setup();
     {
         /* a URI, so that characters of the path cannot be read as URI syntax */
         struct strbuf sb = STRBUF_INIT;

@@ -131,10 +131,7 @@ const char store_schema_v1_sql[] =
     /* Only located symbols are searchable, so only they are indexed: placeholders (symbols
        known only from references) never reach the search index. */
     "CREATE VIEW symbols_fts_content AS\n"
-    "  SELECT id, name FROM symbols WHERE file_id IS NOT NULL;\n"
-    "CREATE VIRTUAL TABLE symbols_fts USING fts5(\n"
-    "  name, content='symbols_fts_content', content_rowid='id', tokenize='cidx',\n"
-    "  detail='none', columnsize=0);\n"
+    "  SELECT id, name FROM symbols WHERE file_id IS NOT NULL;\n" STORE_FTS_CREATE ";\n"
     /* The plan's tables as views, so its information stays queryable under its names. */
     "CREATE VIEW file_metadata AS\n"
     "  SELECT path AS file_path, hash AS file_hash, args_hash AS compile_args_hash,\n"

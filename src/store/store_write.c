@@ -21,6 +21,7 @@
  * Transitions: store_file_replace (normal: one transaction per file; bulk: a savepoint per file
  * inside a group transaction), store_file_delete, store_bulk_begin -> store_bulk_end.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -875,9 +876,10 @@ static int bulk_group_commit(struct store *st, struct err *err)
         st->bulk_txn_open = false;
         st->bulk_files = 0;
         rc = store_txn_commit(st, err);
-        if (rc)
+        if (rc) {
             bulk_cache_invalidate(st);
-        else if (st->bulk_cache)
+            fts_side_invalidate(st);
+        } else if (st->bulk_cache)
             st->bulk_cache->data_version = data_version(st);
     }
     return rc;
@@ -908,8 +910,10 @@ static int atomic_write(struct store *st, int (*fn)(struct store *, const void *
             return rc;
         st->bulk_txn_open = true;
         /* another connection wrote since our last commit: the cache may be wrong */
-        if (st->bulk_cache && data_version(st) != st->bulk_cache->data_version)
+        if (st->bulk_cache && data_version(st) != st->bulk_cache->data_version) {
             bulk_cache_invalidate(st);
+            fts_side_invalidate(st);
+        }
     }
     rc = store_exec(st, "SAVEPOINT file", err, "cannot start the file's write");
     if (rc)
@@ -917,6 +921,7 @@ static int atomic_write(struct store *st, int (*fn)(struct store *, const void *
     rc = fn(st, arg, err);
     if (rc) {
         bulk_cache_invalidate(st); /* it learnt ids that the rollback takes back */
+        fts_side_invalidate(st);   /* and the search index saw rows that are gone */
         sqlite3_exec(st->db, "ROLLBACK TO file; RELEASE file", NULL, NULL, NULL);
         if (sqlite3_get_autocommit(st->db))
             st->bulk_txn_open = false; /* SQLite rolled the whole group back */
@@ -1028,26 +1033,67 @@ static void bulk_unlock(struct store *st)
     st->bulk_fd = -1;
 }
 
-static int bulk_finish_locked(struct store *st, struct err *err)
+/* Work that runs on another thread while the end of a bulk load builds the indexes. */
+struct bulk_during {
+    int (*fn)(void *arg);
+    void *arg;
+    int rc;
+    pthread_t thread;
+    bool running;
+    bool ran;
+};
+
+static void *during_main(void *arg)
+{
+    struct bulk_during *d = arg;
+    d->rc = d->fn(d->arg);
+    d->ran = true;
+    return NULL;
+}
+
+static void during_join(struct bulk_during *d)
+{
+    if (d && d->running) {
+        pthread_join(d->thread, NULL);
+        d->running = false;
+    }
+}
+
+static int bulk_finish_locked(struct store *st, struct bulk_during *during, struct err *err)
 {
     uint64_t t0 = time_mono_ns(), t1 = 0, t2 = 0;
+    bool installed = false;
     int rc = store_txn_begin(st, err);
     if (rc)
         return rc;
+    if (during) {
+        /* the rows are committed: the work reads them through a connection of its own, which
+           this transaction must not lock out before its commit (no cache spill) */
+        store_exec(st, "PRAGMA cache_spill = OFF", NULL, "bulk settings");
+        during->running = pthread_create(&during->thread, NULL, during_main, during) == 0;
+        if (!during->running)
+            during_main(during);
+    }
     rc = store_exec(st, store_usr_index_sql, err, "cannot build the indexes");
     if (!rc)
         rc = store_exec(st, store_secondary_indexes_sql, err, "cannot build the indexes");
     t1 = time_mono_ns();
-    if (!rc)
+    /* the search index built aside during the load (if any) finished meanwhile */
+    if (!rc && st->fts_side)
+        rc = fts_side_install(st, &installed, err);
+    if (!rc && !installed)
         rc = store_exec(st, "INSERT INTO symbols_fts(symbols_fts) VALUES ('rebuild')", err,
                         "cannot build the search index");
     t2 = time_mono_ns();
-    log_debug("bulk end: indexes %.0f ms, search index %.0f ms", (double)(t1 - t0) / 1e6,
-              (double)(t2 - t1) / 1e6);
+    log_debug("bulk end: indexes %.0f ms, search index %.0f ms (%s)", (double)(t1 - t0) / 1e6,
+              (double)(t2 - t1) / 1e6, installed ? "built aside during the load" : "rebuilt");
     if (!rc)
         rc = store_exec(st, store_fts_triggers_sql, err, "cannot restore the search triggers");
     if (!rc)
         rc = store_meta_set(st, "bulk_pending", "0", err);
+    during_join(during);
+    if (during)
+        store_exec(st, "PRAGMA cache_spill = ON", NULL, "bulk settings");
     if (rc) {
         store_txn_rollback(st);
         return rc;
@@ -1099,22 +1145,26 @@ int store_bulk_begin(struct store *st, struct err *err)
     if (st->bulk_cache->complete &&
         store_exec(st, store_drop_usr_index_sql, NULL, "bulk settings") == 0)
         st->bulk_cache->usr_index_dropped = true;
+    /* from nothing: the search index can be built aside, from the changes as they come */
+    if (st->bulk_cache->complete)
+        fts_side_start(st);
     return 0;
 }
 
 void store_bulk_forget(struct store *st)
 {
+    fts_side_stop(st);
     bulk_cache_free(st);
 }
 
-int store_bulk_end(struct store *st, struct err *err)
+static int bulk_end(struct store *st, struct bulk_during *during, struct err *err)
 {
     int rc;
     if (!st->in_bulk)
         return err_set(err, ERR_INVALID, "not in bulk mode");
     rc = bulk_group_commit(st, err);
     if (!rc)
-        rc = bulk_finish_locked(st, err);
+        rc = bulk_finish_locked(st, during, err);
     if (rc)
         return rc; /* stays in bulk mode; store_close or the next open retries */
     st->in_bulk = false;
@@ -1125,6 +1175,21 @@ int store_bulk_end(struct store *st, struct err *err)
                NULL, "bulk settings");
     bulk_unlock(st);
     return 0;
+}
+
+int store_bulk_end(struct store *st, struct err *err)
+{
+    return bulk_end(st, NULL, err);
+}
+
+int store_bulk_end_with(struct store *st, int (*fn)(void *arg), void *arg, int *fn_rc,
+                        struct err *err)
+{
+    struct bulk_during d = {.fn = fn, .arg = arg};
+    int rc = bulk_end(st, fn ? &d : NULL, err);
+    if (fn_rc && d.ran)
+        *fn_rc = d.rc;
+    return rc;
 }
 
 bool store_in_bulk(const struct store *st)
@@ -1143,7 +1208,7 @@ int store_bulk_recover(struct store *st, struct err *err)
     if (bulk_lock(st, NULL) != 0)
         return 0; /* a live bulk load owns it */
     log_warn("finishing a bulk load of '%s' that was cut short: rebuilding indexes", st->path);
-    rc = bulk_finish_locked(st, err);
+    rc = bulk_finish_locked(st, NULL, err);
     bulk_unlock(st);
     return rc;
 }

@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include "store/store_int.h"
 #include "testutil.h"
 
 static int64_t count_sql(const char *dir, const char *sql)
@@ -551,6 +552,81 @@ static void test_bulk_equals_per_file(void **state)
     free(b);
 }
 
+/* The search index of a bulk load into an empty cache is built aside, on a second thread, from
+ * the changes as they come (store_fts_side.c): it must answer as the rebuilt one does, and a
+ * file whose write fails and is rolled back (the database may not grow: SQLITE_FULL) must leave
+ * no trace in it - the load falls back to rebuilding the index at its end. */
+static void test_bulk_search_index_built_aside(void **state)
+{
+    char *a = tu_tmpdir("aside-perfile"), *b = tu_tmpdir("aside-bulk"), *c = tu_tmpdir("aside-bad");
+    struct store *sa = tu_open(a, 0), *sb = tu_open(b, 0), *sc = tu_open(c, 0);
+    char *big = xmalloc(300000);
+    struct store_symbol bad_sym = {.usr = "c:@F@zzyzxBroken#",
+                                   .name = "zzyzxBroken",
+                                   .kind = STORE_KIND_FUNCTION,
+                                   .is_definition = true,
+                                   .doc = big,
+                                   .range = {1, 6, 1, 20}};
+    struct store_file_batch bad = {
+        .path = "/proj/src/bad.cpp", .is_project = true, .symbols = &bad_sym, .nsymbols = 1};
+    struct err e = {0};
+    char *da, *db, *dc, *q;
+    int64_t pages = 0;
+    (void)state;
+
+    memset(big, 'x', 299999);
+    big[299999] = 0;
+    write_project(sa, 120, 5);
+    TU_OK(store_bulk_begin(sb, &e), &e);
+    write_project(sb, 120, 5);
+    TU_OK(store_bulk_end(sb, &e), &e);
+    assert_true(sb->fts_side_used);
+    tu_assert_healthy(sb); /* FTS5 integrity-check against the symbols included */
+    da = dump(a);
+    db = dump(b);
+    assert_string_equal(da, db);
+    assert_int_equal(search_total(sa, "getValue", true), search_total(sb, "getValue", true));
+    assert_int_equal(search_total(sa, "set1", true), search_total(sb, "set1", true));
+    assert_int_equal(search_total(sa, "alue", true), search_total(sb, "alue", true));
+    assert_true(search_total(sb, "Value", true) > 0);
+
+    /* a failing file in the middle: rolled back, and the index rebuilt at the end */
+    TU_OK(store_bulk_begin(sc, &e), &e);
+    write_project(sc, 60, 5);
+    TU_OK(store_query_int(sc, "PRAGMA page_count", &pages, &e), &e);
+    q = xasprintf("PRAGMA max_page_count = %lld", (long long)pages);
+    assert_int_equal(sqlite3_exec(sc->db, q, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_file_replace(sc, &bad, &e), ERR_FULL);
+    assert_int_equal(sqlite3_exec(sc->db, "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL),
+                     SQLITE_OK);
+    TU_OK(store_bulk_end(sc, &e), &e);
+    assert_false(sc->fts_side_used);
+    TU_OK(store_bulk_begin(sc, &e), &e); /* not empty any more: rebuilt as before */
+    write_project(sc, 120, 5);
+    TU_OK(store_bulk_end(sc, &e), &e);
+    assert_false(sc->fts_side_used);
+    tu_assert_healthy(sc);
+    assert_int_equal(search_total(sc, "zzyzx", true), 0);
+    dc = dump(c);
+    assert_string_equal(da, dc);
+    assert_int_equal(search_total(sa, "getValue", true), search_total(sc, "getValue", true));
+
+    free(da);
+    free(db);
+    free(dc);
+    free(q);
+    free(big);
+    store_close(sa);
+    store_close(sb);
+    store_close(sc);
+    tu_rmtree(a);
+    tu_rmtree(b);
+    tu_rmtree(c);
+    free(a);
+    free(b);
+    free(c);
+}
+
 static void test_bulk_is_exclusive(void **state)
 {
     char *dir = tu_tmpdir("bulkx");
@@ -773,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_decl_and_def_at_one_position),
         cmocka_unit_test(test_bulk_equals_per_file),
         cmocka_unit_test(test_bulk_late_declared_placeholders),
+        cmocka_unit_test(test_bulk_search_index_built_aside),
         cmocka_unit_test(test_bulk_is_exclusive),
         cmocka_unit_test(test_metadata_and_records),
         cmocka_unit_test(test_query_stats),
