@@ -27,6 +27,7 @@ enum store_stmt {
     STMT_SCOPE_ID,
     STMT_SCOPE_INSERT,
     STMT_SYM_BY_KEY,
+    STMT_SYM_USR,
     STMT_SYM_INSERT,
     STMT_SYM_UPDATE_PROPS,
     STMT_SYM_UPDATE_DOCS,
@@ -135,12 +136,13 @@ struct store {
     enum fs_kind fs_kind;
     bool wal;
     bool readonly;
-    bool opened;         /* store_open succeeded */
-    bool in_bulk;        /* between store_bulk_begin and store_bulk_end */
-    bool bulk_txn_open;  /* a bulk group transaction is open */
-    unsigned bulk_files; /* files written in the open bulk group */
-    int session_fd;      /* flock'ed session marker (clean-shutdown detection), -1 if none */
-    int bulk_fd;         /* flock'ed while this handle runs a bulk load */
+    bool opened;               /* store_open succeeded */
+    bool in_bulk;              /* between store_bulk_begin and store_bulk_end */
+    bool bulk_txn_open;        /* a bulk group transaction is open */
+    unsigned bulk_files;       /* files written in the open bulk group */
+    unsigned bulk_group_files; /* files per bulk group (store_bulk_set_group); 0 = default */
+    int session_fd;            /* flock'ed session marker (clean-shutdown detection), -1 if none */
+    int bulk_fd;               /* flock'ed while this handle runs a bulk load */
     struct bulk_cache *bulk_cache; /* bulk mode: usr -> id of the symbols this load knows */
     struct fts_side *fts_side;     /* bulk mode: the search index built aside (store_fts_side.c) */
     bool fts_side_used;            /* the last bulk load installed the index built aside */

@@ -23,6 +23,7 @@
  * verify (legacy_db_read, legacy_compare) -> install -> marker.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -617,6 +618,9 @@ static int import_all(struct mig *m, struct store *st, struct legacy_cache *lc, 
     files = plan_files(lc, bysym, &nfiles);
     rep->files = nfiles;
     rc = store_bulk_begin(st, err);
+    /* one group: the new file is thrown away on any failure, and deferred placeholders wait
+       for the files that declare them instead of being inserted at a group commit */
+    store_bulk_set_group(st, UINT_MAX);
     progress(m, "writing", 0, lc->nsyms);
     for (size_t i = 0; !rc && i < nfiles; i++) {
         rc = import_file(st, lc, &files[i], &bb, &rep->calls, &rep->bases, err);

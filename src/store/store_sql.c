@@ -352,12 +352,13 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
     [STMT_SCOPE_ID] = "SELECT id FROM scopes WHERE qname = ?1",
     [STMT_SCOPE_INSERT] = "INSERT INTO scopes(qname, name, ns, kind) VALUES (?1, ?2, ?3, ?4)",
     [STMT_SYM_BY_KEY] = "SELECT id, usr FROM symbols WHERE usr_key = ?1",
+    [STMT_SYM_USR] = "SELECT usr FROM symbols WHERE id = ?1",
     [STMT_SYM_INSERT] =
-        "INSERT INTO symbols(usr, usr_key, name, scope_id, kind, is_project, file_id, line, col,"
-        " signature, access, attrs, template_kind, template_params, target, brief, doc,"
+        "INSERT INTO symbols(id, usr, usr_key, name, scope_id, kind, is_project, file_id, line,"
+        " col, signature, access, attrs, template_kind, template_params, target, brief, doc,"
         " created_at, updated_at, loc_is_def)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?18, ?19)",
+        " VALUES (?20, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+        " ?17, coalesce(?21, ?18), ?18, ?19)",
     [STMT_SYM_UPDATE_PROPS] =
         "UPDATE symbols SET name = ?2, scope_id = ?3, kind = ?4, signature = ?5, access = ?6,"
         " attrs = ?7, template_kind = ?8, template_params = ?9, target = ?10,"

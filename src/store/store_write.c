@@ -114,6 +114,36 @@ struct bulk_cache {
     size_t nbare;
     bool usr_index_dropped; /* this load dropped symbols_usr */
     bool usr_index_missing; /* ... and may not have recreated it */
+    /* Deferred placeholders (a load into an empty cache). The load hands out symbol ids itself
+       (assign_ids, next_id: the ids SQLite would have chosen, in the same order), and a
+       placeholder is only a record in pend until the file that declares the symbol inserts its
+       whole row under the reserved id - one insert instead of an insert and two updates. The
+       others are inserted as plain placeholders by pending_flush: before every group commit,
+       and before anything that empties the cache (SQL lookups could not see them). undo holds
+       the current file's changes to pend, for its savepoint's rollback. */
+    bool assign_ids;
+    int64_t next_id;
+    struct pending *pend;
+    size_t npend, apend;
+    uint32_t *pidx; /* pidx[id]: 1 + its index in pend while pending, else 0 */
+    size_t npidx;
+    struct arena pend_mem;
+    struct pending_undo *undo;
+    size_t nundo, aundo;
+};
+
+struct pending {
+    int64_t id, scope_id, created;
+    const char *usr, *name;
+    enum store_kind kind;
+};
+
+enum pending_change { PENDING_ADDED, PENDING_TAKEN, PENDING_DROPPED };
+
+struct pending_undo {
+    int64_t id;
+    uint32_t index; /* into pend */
+    enum pending_change change;
 };
 
 static int64_t data_version(struct store *st)
@@ -123,11 +153,129 @@ static int64_t data_version(struct store *st)
     return v;
 }
 
+static const struct pending *pending_get(const struct bulk_cache *c, int64_t id)
+{
+    if (!c || id <= 0 || (size_t)id >= c->npidx || !c->pidx[id])
+        return NULL;
+    return &c->pend[c->pidx[id] - 1];
+}
+
+static void pending_set(struct bulk_cache *c, int64_t id, uint32_t v)
+{
+    if ((size_t)id >= c->npidx) {
+        size_t n = c->npidx ? c->npidx : 4096;
+        while (n <= (size_t)id)
+            n *= 2;
+        c->pidx = xrealloc(c->pidx, n * sizeof(*c->pidx));
+        memset(c->pidx + c->npidx, 0, (n - c->npidx) * sizeof(*c->pidx));
+        c->npidx = n;
+    }
+    c->pidx[id] = v;
+}
+
+static void pending_note(struct bulk_cache *c, int64_t id, enum pending_change change)
+{
+    ALLOC_GROW(c->undo, c->nundo + 1, c->aundo);
+    c->undo[c->nundo].id = id;
+    c->undo[c->nundo].index = c->pidx[id] ? c->pidx[id] - 1 : 0;
+    c->undo[c->nundo++].change = change;
+}
+
+/* The symbol stops being pending (its row is inserted, or nothing points at it any more). */
+static void pending_end(struct bulk_cache *c, int64_t id, enum pending_change change)
+{
+    pending_note(c, id, change);
+    c->pidx[id] = 0;
+}
+
+/* A savepoint was rolled back: the file's changes to pend are taken back, newest first. */
+static void pending_undo_file(struct bulk_cache *c)
+{
+    while (c && c->nundo) {
+        const struct pending_undo *u = &c->undo[--c->nundo];
+        pending_set(c, u->id, u->change == PENDING_ADDED ? 0 : u->index + 1);
+    }
+}
+
+static void pending_forget(struct bulk_cache *c)
+{
+    if (!c)
+        return;
+    free(c->pend);
+    free(c->pidx);
+    free(c->undo);
+    arena_release(&c->pend_mem);
+    c->pend = NULL;
+    c->pidx = NULL;
+    c->undo = NULL;
+    c->npend = c->apend = c->npidx = c->nundo = c->aundo = 0;
+}
+
+/* The id for a new symbol row: 0 = SQLite's choice. */
+static int64_t new_symbol_id(struct store *st)
+{
+    struct bulk_cache *c = st->bulk_cache;
+    return c && c->assign_ids ? c->next_id++ : 0;
+}
+
+/* Inserts a placeholder row (a symbol known only by usr), as a reference or a base makes it. */
+static int insert_placeholder(struct store *st, int64_t id, const char *usr, const char *name,
+                              enum store_kind kind, int64_t sid, int64_t now, struct err *err)
+{
+    sqlite3_stmt *s = store_stmt(st, STMT_SYM_INSERT);
+    int rc;
+    if (!s)
+        return store_db_err(st, err, sqlite3_errcode(st->db), "cannot add a symbol");
+    sqlite3_bind_text(s, 1, usr, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, hash_key31(usr));
+    sqlite3_bind_text(s, 3, name ? name : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, sid);
+    sqlite3_bind_int(s, 5, (int)kind);
+    sqlite3_bind_int(s, 6, 0);
+    for (int i = 7; i <= 10; i++)
+        sqlite3_bind_null(s, i);
+    sqlite3_bind_int(s, 11, 0);
+    sqlite3_bind_int(s, 12, 0);
+    sqlite3_bind_int(s, 13, 0);
+    for (int i = 14; i <= 17; i++)
+        sqlite3_bind_null(s, i);
+    sqlite3_bind_int64(s, 18, now);
+    sqlite3_bind_int(s, 19, 0);
+    if (id)
+        sqlite3_bind_int64(s, 20, id);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return store_db_err(st, err, rc, "cannot add a symbol");
+    return 0;
+}
+
+/* Inserts every pending placeholder as a plain one, in id order (as they were reserved). */
+static int pending_flush(struct store *st, struct err *err)
+{
+    struct bulk_cache *c = st->bulk_cache;
+    int rc = 0;
+    if (!c)
+        return 0;
+    for (size_t i = 0; !rc && i < c->npend; i++) {
+        const struct pending *p = &c->pend[i];
+        if (pending_get(c, p->id) != p)
+            continue;
+        rc = insert_placeholder(st, p->id, p->usr, p->name, p->kind, p->scope_id, p->created, err);
+    }
+    if (!rc)
+        pending_forget(c);
+    return rc;
+}
+
 static void bulk_cache_invalidate(struct store *st)
 {
     struct bulk_cache *c = st->bulk_cache;
     if (!c)
         return;
+    /* every pending placeholder was inserted or taken back by now (pending_flush) */
+    pending_forget(c);
+    c->assign_ids = false;
     idmap_free(&c->map);
     arena_release(&c->keys);
     free(c->bare);
@@ -302,7 +450,6 @@ static int touch(struct wctx *w, int64_t id)
 static int ensure_symbol_in(struct wctx *w, const char *usr, const char *name, enum store_kind kind,
                             const char *scope, const char *ns, int64_t *id)
 {
-    sqlite3_stmt *s;
     int rc;
     int64_t sid = 0;
 
@@ -321,28 +468,28 @@ static int ensure_symbol_in(struct wctx *w, const char *usr, const char *name, e
             if (rc)
                 return rc;
         }
-        s = store_stmt(w->st, STMT_SYM_INSERT);
-        if (!s)
-            return fail(w, sqlite3_errcode(w->st->db), "cannot add a symbol");
-        sqlite3_bind_text(s, 1, usr, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 2, hash_key31(usr));
-        sqlite3_bind_text(s, 3, name ? name : "", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 4, sid);
-        sqlite3_bind_int(s, 5, (int)kind);
-        sqlite3_bind_int(s, 6, 0);
-        for (int i = 7; i <= 10; i++)
-            sqlite3_bind_null(s, i);
-        sqlite3_bind_int(s, 11, 0);
-        sqlite3_bind_int(s, 12, 0);
-        sqlite3_bind_int(s, 13, 0);
-        for (int i = 14; i <= 17; i++)
-            sqlite3_bind_null(s, i);
-        sqlite3_bind_int64(s, 18, w->now);
-        sqlite3_bind_int(s, 19, 0);
-        rc = run(w, s, "cannot add a symbol");
-        if (rc)
-            return rc;
-        *id = sqlite3_last_insert_rowid(w->st->db);
+        struct bulk_cache *c = w->st->bulk_cache;
+        int64_t want = new_symbol_id(w->st);
+        if (want && c->complete && c->map.n < BULK_CACHE_MAX) {
+            /* deferred: a record now, a row when its file declares it or at the next flush */
+            struct pending *p;
+            ALLOC_GROW(c->pend, c->npend + 1, c->apend);
+            p = &c->pend[c->npend];
+            p->id = want;
+            p->scope_id = sid;
+            p->created = w->now;
+            p->kind = kind;
+            p->usr = arena_strdup(&c->pend_mem, usr);
+            p->name = name ? arena_strdup(&c->pend_mem, name) : NULL;
+            pending_set(c, want, (uint32_t)++c->npend);
+            pending_note(c, want, PENDING_ADDED);
+            *id = want;
+        } else {
+            rc = insert_placeholder(w->st, want, usr, name, kind, sid, w->now, w->err);
+            if (rc)
+                return rc;
+            *id = want ? want : sqlite3_last_insert_rowid(w->st->db);
+        }
         bulk_cache_put(w->st, usr, *id);
         bulk_cache_set_bare(w->st, *id, true);
     }
@@ -381,6 +528,7 @@ static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_proj
                             const char *sig, int64_t *id)
 {
     const struct store_symbol *a = m->auth;
+    const struct pending *pend;
     sqlite3_stmt *s;
     int64_t sc;
     int rc;
@@ -391,7 +539,11 @@ static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_proj
     rc = lookup_usr(w, a->usr, id);
     if (rc)
         return rc;
-    if (!*id) {
+    pend = pending_get(w->st->bulk_cache, *id);
+    if (!*id || pend) {
+        /* a new symbol, or a deferred placeholder whose row this is: the whole row at once,
+           as the insert, the property update and the location update would have left it */
+        int64_t want = pend ? *id : new_symbol_id(w->st);
         s = store_stmt(w->st, STMT_SYM_INSERT);
         if (!s)
             return fail(w, sqlite3_errcode(w->st->db), "cannot add a symbol");
@@ -414,11 +566,20 @@ static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_proj
         store_bind_text(s, 17, m->doc);
         sqlite3_bind_int64(s, 18, w->now);
         sqlite3_bind_int(s, 19, m->loc->is_definition);
+        if (want)
+            sqlite3_bind_int64(s, 20, want);
+        if (pend)
+            sqlite3_bind_int64(s, 21, pend->created);
         rc = run(w, s, "cannot add a symbol");
         if (rc)
             return rc;
-        *id = sqlite3_last_insert_rowid(w->st->db);
-        bulk_cache_put(w->st, a->usr, *id);
+        if (pend) {
+            pending_end(w->st->bulk_cache, *id, PENDING_TAKEN);
+            bulk_cache_set_bare(w->st, *id, false);
+        } else {
+            *id = want ? want : sqlite3_last_insert_rowid(w->st->db);
+            bulk_cache_put(w->st, a->usr, *id);
+        }
     } else {
         /* A bare placeholder's declarations are the ones this file is about to add: its
            location is m->loc (better_loc orders as STMT_SYM_BEST_DECL does within one file),
@@ -563,6 +724,42 @@ static int remove_contributions(struct wctx *w)
     return rc;
 }
 
+/* A symbol is about to be deleted: the bulk cache says its usr no longer exists (a deferred
+   placeholder is dropped instead), so the cache stays complete. */
+static int bulk_cache_forget(struct wctx *w, int64_t id)
+{
+    struct bulk_cache *c = w->st->bulk_cache;
+    const struct pending *p = pending_get(c, id);
+    char *usr = NULL;
+    int rc = 0;
+    if (!c)
+        return 0;
+    if (p) {
+        usr = xstrdup(p->usr);
+        pending_end(c, id, PENDING_DROPPED);
+    } else {
+        sqlite3_stmt *s = store_stmt(w->st, STMT_SYM_USR);
+        if (!s)
+            return fail(w, sqlite3_errcode(w->st->db), "cannot read a symbol");
+        sqlite3_bind_int64(s, 1, id);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW && sqlite3_column_text(s, 0))
+            usr = xstrdup((const char *)sqlite3_column_text(s, 0));
+        sqlite3_reset(s);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return fail(w, rc, "cannot read a symbol");
+        rc = 0;
+    }
+    bulk_cache_set_bare(w->st, id, false);
+    if (usr) {
+        int64_t old;
+        if (idmap_get(&c->map, usr, &old))
+            idmap_put(&c->map, arena_strdup(&c->keys, usr), 0); /* 0: no such symbol */
+        free(usr);
+    }
+    return rc;
+}
+
 /* Restores invariant 3 and garbage-collects for every touched symbol. */
 static int settle_touched(struct wctx *w)
 {
@@ -629,8 +826,11 @@ static int settle_touched(struct wctx *w)
                 rc = fail(w, rc, "cannot check references");
                 break;
             }
-            if (!referenced)
-                bulk_cache_invalidate(w->st);
+            if (!referenced) {
+                rc = bulk_cache_forget(w, id);
+                if (rc)
+                    break;
+            }
             s = store_stmt(w->st, referenced ? STMT_SYM_CLEAR_LOCATION : STMT_SYM_DELETE);
             if (s)
                 sqlite3_bind_int64(s, 1, id);
@@ -875,7 +1075,12 @@ static int bulk_group_commit(struct store *st, struct err *err)
     if (st->bulk_txn_open) {
         st->bulk_txn_open = false;
         st->bulk_files = 0;
-        rc = store_txn_commit(st, err);
+        /* nothing committed refers to a row that is not there */
+        rc = pending_flush(st, err);
+        if (rc)
+            store_txn_rollback(st);
+        else
+            rc = store_txn_commit(st, err);
         if (rc) {
             bulk_cache_invalidate(st);
             fts_side_invalidate(st);
@@ -918,17 +1123,28 @@ static int atomic_write(struct store *st, int (*fn)(struct store *, const void *
     rc = store_exec(st, "SAVEPOINT file", err, "cannot start the file's write");
     if (rc)
         return rc;
+    if (st->bulk_cache)
+        st->bulk_cache->nundo = 0;
     rc = fn(st, arg, err);
     if (rc) {
-        bulk_cache_invalidate(st); /* it learnt ids that the rollback takes back */
-        fts_side_invalidate(st);   /* and the search index saw rows that are gone */
+        fts_side_invalidate(st); /* the search index saw rows that are gone */
         sqlite3_exec(st->db, "ROLLBACK TO file; RELEASE file", NULL, NULL, NULL);
-        if (sqlite3_get_autocommit(st->db))
-            st->bulk_txn_open = false; /* SQLite rolled the whole group back */
+        if (sqlite3_get_autocommit(st->db)) {
+            st->bulk_txn_open = false;      /* SQLite rolled the whole group back */
+            pending_forget(st->bulk_cache); /* with every reference to them */
+        } else {
+            /* the group's earlier files refer to the placeholders they deferred */
+            pending_undo_file(st->bulk_cache);
+            if (pending_flush(st, NULL) != 0) {
+                sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+                st->bulk_txn_open = false;
+            }
+        }
+        bulk_cache_invalidate(st); /* it learnt ids that the rollback takes back */
         return rc;
     }
     rc = store_exec(st, "RELEASE file", err, "cannot finish the file's write");
-    if (!rc && ++st->bulk_files >= BULK_GROUP_FILES)
+    if (!rc && ++st->bulk_files >= (st->bulk_group_files ? st->bulk_group_files : BULK_GROUP_FILES))
         rc = bulk_group_commit(st, err);
     return rc;
 }
@@ -1145,9 +1361,13 @@ int store_bulk_begin(struct store *st, struct err *err)
     if (st->bulk_cache->complete &&
         store_exec(st, store_drop_usr_index_sql, NULL, "bulk settings") == 0)
         st->bulk_cache->usr_index_dropped = true;
-    /* from nothing: the search index can be built aside, from the changes as they come */
-    if (st->bulk_cache->complete)
+    /* from nothing: this load hands out the symbol ids (deferred placeholders), and the search
+       index can be built aside, from the changes as they come */
+    if (st->bulk_cache->complete) {
+        st->bulk_cache->assign_ids = true;
+        st->bulk_cache->next_id = 1; /* what SQLite gives the first row of an empty table */
         fts_side_start(st);
+    }
     return 0;
 }
 
@@ -1180,6 +1400,11 @@ static int bulk_end(struct store *st, struct bulk_during *during, struct err *er
 int store_bulk_end(struct store *st, struct err *err)
 {
     return bulk_end(st, NULL, err);
+}
+
+void store_bulk_set_group(struct store *st, unsigned files)
+{
+    st->bulk_group_files = files;
 }
 
 int store_bulk_end_with(struct store *st, int (*fn)(void *arg), void *arg, int *fn_rc,

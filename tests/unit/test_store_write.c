@@ -522,6 +522,8 @@ static void test_bulk_equals_per_file(void **state)
     write_project(sa, 300, 7);
     TU_OK(store_bulk_begin(sb, &e), &e);
     assert_true(store_in_bulk(sb));
+    /* small groups: placeholders deferred past a group commit are inserted before it */
+    store_bulk_set_group(sb, 7);
     write_project(sb, 300, 7);
     /* deletes inside a bulk load behave as outside it */
     for (int f = 0; f < 300; f += 29) {
@@ -530,6 +532,9 @@ static void test_bulk_equals_per_file(void **state)
         TU_OK(store_file_delete(sa, path, &e), &e);
         TU_OK(store_file_delete(sb, path, &e), &e);
     }
+    /* and the symbols they took with them can come back */
+    write_project(sa, 40, 3);
+    write_project(sb, 40, 3);
     TU_OK(store_bulk_end(sb, &e), &e);
     assert_false(store_in_bulk(sb));
     tu_assert_healthy(sa);
@@ -625,6 +630,94 @@ static void test_bulk_search_index_built_aside(void **state)
     free(a);
     free(b);
     free(c);
+}
+
+/* A file that fails at its very end (an include path longer than the connection takes: a NULL
+ * path, a constraint failure) is rolled back whole in a bulk load: the placeholder it declared goes
+ * back to being one (an earlier file refers to it), and the one it referred to first is gone - as
+ * with per-file writes. */
+static void write_then_fail(struct store *st)
+{
+    char *huge = xmalloc(300000);
+    struct store_symbol p = {.usr = "c:@F@pp#",
+                             .name = "pp",
+                             .kind = STORE_KIND_FUNCTION,
+                             .is_definition = true,
+                             .range = {1, 6, 1, 8}};
+    struct store_ref to_x = {.usr = "c:@F@xx#",
+                             .target_name = "xx",
+                             .target_kind = STORE_KIND_FUNCTION,
+                             .context_usr = "c:@F@pp#",
+                             .line = 2,
+                             .col = 3,
+                             .roles = STORE_ROLE_CALL};
+    struct store_symbol x = {.usr = "c:@F@xx#",
+                             .name = "xx",
+                             .kind = STORE_KIND_FUNCTION,
+                             .is_definition = true,
+                             .range = {1, 6, 1, 8}};
+    struct store_ref to_y = {.usr = "c:@F@yy#",
+                             .target_name = "yy",
+                             .target_kind = STORE_KIND_FUNCTION,
+                             .context_usr = "c:@F@xx#",
+                             .line = 2,
+                             .col = 3,
+                             .roles = STORE_ROLE_CALL};
+    struct store_include inc = {.path = huge, .line = 1};
+    struct store_file_batch a = {.path = "/fail/a.cpp",
+                                 .is_project = true,
+                                 .symbols = &p,
+                                 .nsymbols = 1,
+                                 .refs = &to_x,
+                                 .nrefs = 1};
+    struct store_file_batch b = {.path = "/fail/b.cpp",
+                                 .is_project = true,
+                                 .symbols = &x,
+                                 .nsymbols = 1,
+                                 .refs = &to_y,
+                                 .nrefs = 1,
+                                 .includes = &inc,
+                                 .nincludes = 1};
+    struct err e = {0};
+    int old;
+
+    huge[0] = '/';
+    memset(huge + 1, 'h', 299998);
+    huge[299999] = 0;
+    TU_OK(store_file_replace(st, &a, &e), &e);
+    old = sqlite3_limit(st->db, SQLITE_LIMIT_LENGTH, 200000);
+    assert_int_not_equal(store_file_replace(st, &b, &e), 0);
+    sqlite3_limit(st->db, SQLITE_LIMIT_LENGTH, old);
+    free(huge);
+}
+
+static void test_bulk_rollback_restores_placeholders(void **state)
+{
+    char *a = tu_tmpdir("rb-perfile"), *b = tu_tmpdir("rb-bulk");
+    struct store *sa = tu_open(a, 0), *sb = tu_open(b, 0);
+    struct err e = {0};
+    char *da, *db;
+    (void)state;
+
+    write_then_fail(sa);
+    TU_OK(store_bulk_begin(sb, &e), &e);
+    write_then_fail(sb);
+    TU_OK(store_bulk_end(sb, &e), &e);
+    tu_assert_healthy(sa);
+    tu_assert_healthy(sb);
+    da = dump(a);
+    db = dump(b);
+    assert_string_equal(da, db);
+    assert_non_null(strstr(db, "c:@F@xx#"));
+    assert_null(strstr(db, "c:@F@yy#"));
+    free(da);
+    free(db);
+    store_close(sa);
+    store_close(sb);
+    tu_rmtree(a);
+    tu_rmtree(b);
+    free(a);
+    free(b);
 }
 
 static void test_bulk_is_exclusive(void **state)
@@ -850,6 +943,7 @@ int main(void)
         cmocka_unit_test(test_bulk_equals_per_file),
         cmocka_unit_test(test_bulk_late_declared_placeholders),
         cmocka_unit_test(test_bulk_search_index_built_aside),
+        cmocka_unit_test(test_bulk_rollback_restores_placeholders),
         cmocka_unit_test(test_bulk_is_exclusive),
         cmocka_unit_test(test_metadata_and_records),
         cmocka_unit_test(test_query_stats),
