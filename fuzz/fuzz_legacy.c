@@ -1,12 +1,12 @@
 /*
- * fuzz_legacy.c - libFuzzer target for the legacy JSON cache readers (store_legacy_read.c): any
- * bytes must be accepted or refused with an error value, never a crash, a leak or undefined
- * behavior. The input is one or more files separated by 0x1e (a byte no JSON text holds outside
- * a string, where it is invalid anyway); the first byte of each says which file it is - 'I'
- * cache_info.json, 'F' a per-file cache, 'H' header_tracker.json, 'E' parse_errors.jsonl,
- * anything else a per-file cache starting with that byte - and the files are read into one
- * cache and merged, as a migration reads a directory. Single files go through
- * store_legacy_check as well.
+ * fuzz_legacy.c - libFuzzer target for the legacy JSON cache readers (store_legacy_read.c, with
+ * their JSON parser store_ljson.c): any bytes must be accepted or refused with an error value,
+ * never a crash, a leak or undefined behavior. The input is one or more files separated by 0x1e
+ * (a byte no JSON text holds outside a string, where it is invalid anyway); the first byte of
+ * each says which file it is - 'I' cache_info.json, 'F' a per-file cache, 'H'
+ * header_tracker.json, 'E' parse_errors.jsonl, anything else a per-file cache starting with that
+ * byte - and the files are read into one cache and merged, as a migration reads a directory.
+ * Single files go through store_legacy_check as well.
  */
 #include <stdint.h>
 #include <stdlib.h>

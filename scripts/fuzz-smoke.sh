@@ -9,8 +9,8 @@
 # can link a libFuzzer program); FUZZ_BUILD_DIR the build directory (default build-fuzz).
 # Targets: fuzz_ccdb (compile database), fuzz_config (config file), fuzz_jsonrpc (the MCP
 # server's JSON-RPC reader), fuzz_legacy (the legacy JSON cache readers: cache_info.json,
-# files/*.json, header_tracker.json, parse_errors.jsonl, and merging them); each runs with
-# fuzz/<target>.dict and fuzz/corpus/<target>/.
+# files/*.json, header_tracker.json, parse_errors.jsonl, and merging them), fuzz_ljson (their
+# JSON parser, against jansson); each runs with fuzz/<target>.dict and fuzz/corpus/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

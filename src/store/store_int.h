@@ -458,16 +458,10 @@ struct legacy_cache {
     uint64_t no_usr;           /* usr-less records read; after legacy_merge, usr-less symbols */
     struct legacy_map *qnames; /* legacy_merge: qualified name -> class record (bases) */
     struct legacy_map *byusr;  /* legacy_merge: usr -> record (legacy_find) */
-    bool keep_json;            /* legacy_parse keeps the parsed documents in doms */
-    struct json_t **doms;      /* to json_decref later (legacy_cache_drop_json) */
-    size_t ndoms, adoms;
 };
 
 void legacy_cache_init(struct legacy_cache *lc);
 void legacy_cache_release(struct legacy_cache *lc);
-/* Frees the JSON documents kept with keep_json (the records do not point into them): a
- * migration lets a second thread do it while the import runs. */
-void legacy_cache_drop_json(struct legacy_cache *lc);
 /* Moves everything src read into dst (both unmerged); src is left empty. */
 void legacy_cache_absorb(struct legacy_cache *dst, struct legacy_cache *src);
 

@@ -2,12 +2,16 @@
  * store_legacy_read.c - reading the Python server's JSON cache (spec LEGACY_JSON.md) into
  * memory, with the format's rules made strict, and merging its records into one canonical set.
  *
- * Every byte is hostile until checked. A file must be JSON (jansson, whose parser stops at 2048
- * levels of nesting), no larger than legacy_max_bytes(), an object of the right version with
- * exactly the keys that version has (none missing, none unknown, no key twice), each of the
- * right type, every path absolute. The first problem ends the read with ERR_CORRUPT and a
- * message that names the file, the place (class_index["Widget"][3]) and what is wrong. Nothing
- * is written anywhere from here.
+ * Every byte is hostile until checked. A file must be JSON (store_ljson.c: jansson's grammar and
+ * limits, 2048 levels of nesting), no larger than legacy_max_bytes(), an object of the right
+ * version with exactly the keys that version has (none missing, none unknown, no key twice),
+ * each of the right type, every path absolute. The first problem ends the read with ERR_CORRUPT
+ * and a message that names the file, the place (class_index["Widget"][3]) and what is wrong.
+ * Nothing is written anywhere from here.
+ *
+ * The parser decodes each file's strings in a copy of the file taken from the cache's arena
+ * (lc->mem); the records point at them there, so a string is never copied twice and nothing
+ * but the node array is freed after a file.
  *
  * Invariants of a merged cache (legacy_merge):
  *   1. syms holds one record per usr, sorted by usr (bytewise). Where a usr occurs several times
@@ -28,9 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "store_int.h"
+#include "store_ljson.h"
 
 #define LEGACY_DEFAULT_MAX_MB 128
 
@@ -119,20 +122,10 @@ void legacy_cache_init(struct legacy_cache *lc)
     memset(lc, 0, sizeof(*lc));
 }
 
-void legacy_cache_drop_json(struct legacy_cache *lc)
-{
-    for (size_t i = 0; i < lc->ndoms; i++)
-        json_decref(lc->doms[i]);
-    free(lc->doms);
-    lc->doms = NULL;
-    lc->ndoms = lc->adoms = 0;
-}
-
 void legacy_cache_release(struct legacy_cache *lc)
 {
     if (!lc)
         return;
-    legacy_cache_drop_json(lc);
     arena_release(&lc->mem);
     for (size_t i = 0; i < lc->nmore; i++)
         arena_release(&lc->more[i]);
@@ -189,11 +182,6 @@ void legacy_cache_absorb(struct legacy_cache *dst, struct legacy_cache *src)
         dst->have_tracker = true;
         dst->tracker_cc_hash = src->tracker_cc_hash;
     }
-    ALLOC_GROW(dst->doms, dst->ndoms + src->ndoms, dst->adoms);
-    if (src->ndoms)
-        memcpy(dst->doms + dst->ndoms, src->doms, src->ndoms * sizeof(*src->doms));
-    dst->ndoms += src->ndoms;
-    src->ndoms = 0;
     dst->records += src->records;
     dst->no_usr += src->no_usr;
     src->mem = (struct arena)ARENA_INIT;
@@ -208,9 +196,15 @@ enum { LT_STR = 1, LT_NULL = 2, LT_BOOL = 4, LT_INT = 8, LT_REAL = 16, LT_OBJ = 
 
 struct lkey {
     const char *name;
+    uint32_t len;
     unsigned types;
     bool required;
 };
+
+#define LKEY(name, types, required)                                                                \
+    {                                                                                              \
+        name, sizeof(name) - 1, types, required                                                    \
+    }
 
 struct rd {
     struct legacy_cache *lc;
@@ -218,28 +212,60 @@ struct rd {
     struct err *err;
 };
 
-static unsigned jbit(const json_t *v)
+/* Where in a file a problem is: class_index["Widget"][3], symbols[2], line 7, file_hashes. Only
+ * a message formats it (a record read costs no formatting). */
+enum { W_NAME, W_KEY, W_KEY_INDEX, W_INDEX, W_LINE };
+
+struct where {
+    unsigned form;
+    const char *name; /* W_NAME, W_KEY, W_KEY_INDEX, W_INDEX */
+    const char *key;  /* W_KEY, W_KEY_INDEX */
+    size_t i;         /* W_KEY_INDEX, W_INDEX, W_LINE */
+};
+
+static void where_format(char *buf, size_t size, const struct where *w)
 {
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
+    switch (w->form) {
+    case W_KEY:
+        snprintf(buf, size, "%s[\"%.120s\"]", w->name, w->key);
+        break;
+    case W_KEY_INDEX:
+        snprintf(buf, size, "%s[\"%.120s\"][%zu]", w->name, w->key, w->i);
+        break;
+    case W_INDEX:
+        snprintf(buf, size, "%s[%zu]", w->name, w->i);
+        break;
+    case W_LINE:
+        snprintf(buf, size, "line %zu", w->i);
+        break;
+    default:
+        snprintf(buf, size, "%s", w->name);
+        break;
+    }
+}
+
+static unsigned jbit(const struct ljson *v)
+{
+    switch (v->type) {
+    case LJSON_OBJECT:
         return LT_OBJ;
-    case JSON_ARRAY:
+    case LJSON_ARRAY:
         return LT_ARR;
-    case JSON_STRING:
+    case LJSON_STRING:
         return LT_STR;
-    case JSON_INTEGER:
+    case LJSON_INT:
         return LT_INT;
-    case JSON_REAL:
+    case LJSON_REAL:
         return LT_REAL;
-    case JSON_TRUE:
-    case JSON_FALSE:
+    case LJSON_TRUE:
+    case LJSON_FALSE:
         return LT_BOOL;
     default:
         return LT_NULL;
     }
 }
 
-static const char *jtype(const json_t *v)
+static const char *jtype(const struct ljson *v)
 {
     switch (jbit(v)) {
     case LT_OBJ:
@@ -283,124 +309,134 @@ static const char *want_words(unsigned types)
     }
 }
 
-static int bad(struct rd *r, const char *where, const char *fmt, ...) PRINTF_LIKE(3, 4);
-static int bad(struct rd *r, const char *where, const char *fmt, ...)
+static int bad(struct rd *r, const struct where *where, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static int bad(struct rd *r, const struct where *where, const char *fmt, ...)
 {
-    char msg[600];
+    char msg[600], at[200] = "";
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (where && *where)
-        return err_set(r->err, ERR_CORRUPT, "'%s': %s: %s", r->name, where, msg);
+    if (where)
+        where_format(at, sizeof(at), where);
+    if (*at)
+        return err_set(r->err, ERR_CORRUPT, "'%s': %s: %s", r->name, at, msg);
     return err_set(r->err, ERR_CORRUPT, "'%s': %s", r->name, msg);
 }
 
-/* Checks an object against a key table: no unknown key, no required key missing, every value of
- * its type. vals[i] is the value of keys[i] (NULL when absent). */
-static int check_keys(struct rd *r, const char *where, json_t *obj, const struct lkey *keys,
-                      size_t n, json_t **vals)
+static bool key_is(const struct lkey *k, const struct ljson *m)
 {
-    size_t found = 0;
-    for (size_t i = 0; i < n; i++) {
-        vals[i] = json_object_get(obj, keys[i].name);
-        if (vals[i])
-            found++;
-    }
-    if (json_object_size(obj) != found) {
-        const char *k;
-        json_t *v;
-        json_object_foreach(obj, k, v)
-        {
-            size_t i = 0;
-            while (i < n && strcmp(keys[i].name, k) != 0)
-                i++;
-            if (i == n)
-                return bad(r, where, "unknown key '%s'", k);
+    return m->klen == k->len && !memcmp(m->key, k->name, k->len);
+}
+
+/* Checks an object against a key table: no unknown key, no required key missing, every value of
+ * its type. vals[i] is the value of keys[i] (NULL when absent). One pass over the members (the
+ * parser refused keys that occur twice); the usual order, the table's, is tried first. */
+static int check_keys(struct rd *r, const struct where *where, const struct ljson *obj,
+                      const struct lkey *keys, size_t n, const struct ljson **vals)
+{
+    const struct ljson *m, *unknown = NULL;
+    uint32_t i;
+    for (size_t k = 0; k < n; k++)
+        vals[k] = NULL;
+    LJSON_FOREACH(m, i, obj)
+    {
+        size_t k = i;
+        if (k >= n || !key_is(&keys[k], m)) {
+            for (k = 0; k < n && !key_is(&keys[k], m); k++)
+                ;
+            if (k == n) {
+                if (!unknown)
+                    unknown = m;
+                continue;
+            }
         }
+        vals[k] = m;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!vals[i]) {
-            if (keys[i].required)
-                return bad(r, where, "missing key '%s'", keys[i].name);
+    if (unknown)
+        return bad(r, where, "unknown key '%s'", unknown->key);
+    for (size_t k = 0; k < n; k++) {
+        if (!vals[k]) {
+            if (keys[k].required)
+                return bad(r, where, "missing key '%s'", keys[k].name);
             continue;
         }
-        if (!(jbit(vals[i]) & keys[i].types))
-            return bad(r, where, "'%s' must be %s, not %s", keys[i].name, want_words(keys[i].types),
-                       jtype(vals[i]));
+        if (!(jbit(vals[k]) & keys[k].types))
+            return bad(r, where, "'%s' must be %s, not %s", keys[k].name, want_words(keys[k].types),
+                       jtype(vals[k]));
     }
     return 0;
 }
 
-static const char *dup_str(struct rd *r, const json_t *v)
+/* The strings of a parsed file already live in the cache's arena (ljson_parse decodes them
+ * there): the records point at them, no copy. */
+static const char *str_of(const struct ljson *v)
 {
-    return arena_strndup(&r->lc->mem, json_string_value(v), json_string_length(v));
+    return v->u.s;
 }
 
 /* A string or null; "" reads as null. */
-static const char *dup_opt(struct rd *r, const json_t *v)
+static const char *opt_str(const struct ljson *v)
 {
-    if (!v || !json_is_string(v) || json_string_length(v) == 0)
+    if (!v || v->type != LJSON_STRING || v->n == 0)
         return NULL;
-    return dup_str(r, v);
+    return v->u.s;
 }
 
 /* A number as text: integers as written, fractions as the shortest exact form. */
-static const char *num_text(struct rd *r, const json_t *v)
+static const char *num_text(struct rd *r, const struct ljson *v)
 {
     char buf[40];
-    if (!v || json_is_null(v))
+    if (!v || v->type == LJSON_NULL)
         return NULL;
-    if (json_is_integer(v))
-        snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
+    if (v->type == LJSON_INT)
+        snprintf(buf, sizeof(buf), "%lld", (long long)v->u.i);
     else
-        legacy_fmt_number(buf, json_real_value(v));
+        legacy_fmt_number(buf, v->u.d);
     return arena_strdup(&r->lc->mem, buf);
 }
 
-static bool is_absolute(const json_t *v)
+static bool is_absolute(const struct ljson *v)
 {
-    return json_string_length(v) > 0 && json_string_value(v)[0] == '/';
+    return v->n > 0 && v->u.s[0] == '/';
 }
 
-static int check_version(struct rd *r, json_t *root, const char *const *accepted, size_t n,
-                         const char **out)
+static int check_version(struct rd *r, const struct ljson *root, const char *const *accepted,
+                         size_t n, const char **out)
 {
-    json_t *v = json_object_get(root, "version");
+    const struct ljson *v = ljson_get(root, "version");
     if (!v)
         return bad(r, NULL, "missing key 'version'");
-    if (!json_is_string(v))
+    if (v->type != LJSON_STRING)
         return bad(r, NULL, "'version' must be a string, not %s", jtype(v));
     for (size_t i = 0; i < n; i++) {
-        if (!strcmp(json_string_value(v), accepted[i])) {
+        if (!strcmp(v->u.s, accepted[i])) {
             *out = accepted[i];
             return 0;
         }
     }
     return bad(r, NULL, "version '%.40s' is not supported (this cidx reads version \"%s\"%s%s%s)",
-               json_string_value(v), accepted[0], n > 1 ? " and \"" : "", n > 1 ? accepted[1] : "",
+               v->u.s, accepted[0], n > 1 ? " and \"" : "", n > 1 ? accepted[1] : "",
                n > 1 ? "\"" : "");
 }
 
-static int read_strings(struct rd *r, const char *where, const char *key, json_t *arr,
-                        const char ***out, uint32_t *n)
+static int read_strings(struct rd *r, const struct where *where, const char *key,
+                        const struct ljson *arr, const char ***out, uint32_t *n)
 {
-    size_t len = json_array_size(arr), i;
-    json_t *v;
+    const struct ljson *v;
+    uint32_t i;
     *out = NULL;
     *n = 0;
-    if (len > UINT32_MAX)
-        return bad(r, where, "'%s' is too long", key);
-    if (!len)
+    if (!arr->n)
         return 0;
-    *out = arena_alloc(&r->lc->mem, len * sizeof(**out));
-    json_array_foreach(arr, i, v)
+    *out = arena_alloc(&r->lc->mem, arr->n * sizeof(**out));
+    LJSON_FOREACH(v, i, arr)
     {
-        if (!json_is_string(v))
-            return bad(r, where, "%s[%zu] must be a string, not %s", key, i, jtype(v));
-        (*out)[i] = dup_str(r, v);
+        if (v->type != LJSON_STRING)
+            return bad(r, where, "%s[%u] must be a string, not %s", key, i, jtype(v));
+        (*out)[i] = v->u.s;
     }
-    *n = (uint32_t)len;
+    *n = arr->n;
     return 0;
 }
 
@@ -423,43 +459,45 @@ enum {
 };
 
 static const struct lkey sym_keys[S_COUNT_] = {
-    [S_NAME] = {"name", LT_STR, true},
-    [S_KIND] = {"kind", LT_STR, true},
-    [S_FILE] = {"file", LT_STR, true},
-    [S_LINE] = {"line", LT_INT, true},
-    [S_COLUMN] = {"column", LT_INT, true},
-    [S_SIGNATURE] = {"signature", LT_STR, true},
-    [S_IS_PROJECT] = {"is_project", LT_BOOL, true},
-    [S_NAMESPACE] = {"namespace", LT_STR, true},
-    [S_ACCESS] = {"access", LT_STR, true},
-    [S_PARENT] = {"parent_class", LT_STR, true},
-    [S_BASES] = {"base_classes", LT_ARR, true},
-    [S_USR] = {"usr", LT_STR, true},
-    [S_CALLS] = {"calls", LT_ARR, true},
-    [S_CALLED_BY] = {"called_by", LT_ARR, true},
+    [S_NAME] = LKEY("name", LT_STR, true),
+    [S_KIND] = LKEY("kind", LT_STR, true),
+    [S_FILE] = LKEY("file", LT_STR, true),
+    [S_LINE] = LKEY("line", LT_INT, true),
+    [S_COLUMN] = LKEY("column", LT_INT, true),
+    [S_SIGNATURE] = LKEY("signature", LT_STR, true),
+    [S_IS_PROJECT] = LKEY("is_project", LT_BOOL, true),
+    [S_NAMESPACE] = LKEY("namespace", LT_STR, true),
+    [S_ACCESS] = LKEY("access", LT_STR, true),
+    [S_PARENT] = LKEY("parent_class", LT_STR, true),
+    [S_BASES] = LKEY("base_classes", LT_ARR, true),
+    [S_USR] = LKEY("usr", LT_STR, true),
+    [S_CALLS] = LKEY("calls", LT_ARR, true),
+    [S_CALLED_BY] = LKEY("called_by", LT_ARR, true),
 };
 
 #define KINDS_CLASS (STORE_KIND_BIT(STORE_KIND_CLASS) | STORE_KIND_BIT(STORE_KIND_STRUCT))
 #define KINDS_FUNCTION (STORE_KIND_BIT(STORE_KIND_FUNCTION) | STORE_KIND_BIT(STORE_KIND_METHOD))
 
-static int read_position(struct rd *r, const char *where, const char *key, json_t *v, uint32_t *out)
+static int read_position(struct rd *r, const struct where *where, const char *key,
+                         const struct ljson *v, uint32_t *out)
 {
-    json_int_t n = json_integer_value(v);
-    if (n < 0 || n > (json_int_t)UINT32_MAX)
+    int64_t n = v->u.i;
+    if (n < 0 || n > (int64_t)UINT32_MAX)
         return bad(r, where, "'%s' must be between 0 and 4294967295, not %lld", key, (long long)n);
     *out = (uint32_t)n;
     return 0;
 }
 
-static int read_symbol(struct rd *r, const char *where, json_t *o, unsigned kinds)
+static int read_symbol(struct rd *r, const struct where *where, const struct ljson *o,
+                       unsigned kinds)
 {
     struct legacy_cache *lc = r->lc;
-    json_t *v[S_COUNT_];
+    const struct ljson *v[S_COUNT_];
     struct legacy_sym *s;
     const char *kind, *access;
     int rc;
 
-    if (!json_is_object(o))
+    if (o->type != LJSON_OBJECT)
         return bad(r, where, "a symbol must be an object, not %s", jtype(o));
     rc = check_keys(r, where, o, sym_keys, S_COUNT_, v);
     if (rc)
@@ -467,7 +505,7 @@ static int read_symbol(struct rd *r, const char *where, json_t *o, unsigned kind
     ALLOC_GROW(lc->syms, lc->nsyms + 1, lc->asyms);
     s = &lc->syms[lc->nsyms];
     memset(s, 0, sizeof(*s));
-    kind = json_string_value(v[S_KIND]);
+    kind = str_of(v[S_KIND]);
     if (!strcmp(kind, "class"))
         s->kind = STORE_KIND_CLASS;
     else if (!strcmp(kind, "struct"))
@@ -482,7 +520,7 @@ static int read_symbol(struct rd *r, const char *where, json_t *o, unsigned kind
         return bad(r, where, "a %s does not belong in %s", kind,
                    kinds == KINDS_CLASS ? "class_index (classes and structs)"
                                         : "function_index (functions and methods)");
-    access = json_string_value(v[S_ACCESS]);
+    access = str_of(v[S_ACCESS]);
     if (!strcmp(access, "public"))
         s->access = STORE_ACCESS_PUBLIC;
     else if (!strcmp(access, "protected"))
@@ -492,7 +530,7 @@ static int read_symbol(struct rd *r, const char *where, json_t *o, unsigned kind
     else
         return bad(r, where, "access '%.40s' is not one of public, protected, private", access);
     if (!is_absolute(v[S_FILE]))
-        return bad(r, where, "file '%.200s' is not an absolute path", json_string_value(v[S_FILE]));
+        return bad(r, where, "file '%.200s' is not an absolute path", str_of(v[S_FILE]));
     rc = read_position(r, where, "line", v[S_LINE], &s->line);
     if (!rc)
         rc = read_position(r, where, "column", v[S_COLUMN], &s->col);
@@ -504,16 +542,16 @@ static int read_symbol(struct rd *r, const char *where, json_t *o, unsigned kind
         rc = read_strings(r, where, "called_by", v[S_CALLED_BY], &s->called_by, &s->ncalled_by);
     if (rc)
         return rc;
-    if (str_starts_with(json_string_value(v[S_USR]), "cidx-legacy:"))
+    if (str_starts_with(str_of(v[S_USR]), "cidx-legacy:"))
         return bad(r, where, "usr '%.200s' starts with 'cidx-legacy:', which cidx reserves",
-                   json_string_value(v[S_USR]));
-    s->name = dup_str(r, v[S_NAME]);
-    s->file = dup_str(r, v[S_FILE]);
-    s->signature = dup_str(r, v[S_SIGNATURE]);
-    s->ns = dup_str(r, v[S_NAMESPACE]);
-    s->parent = dup_str(r, v[S_PARENT]);
-    s->usr = dup_str(r, v[S_USR]);
-    s->is_project = json_is_true(v[S_IS_PROJECT]);
+                   str_of(v[S_USR]));
+    s->name = str_of(v[S_NAME]);
+    s->file = str_of(v[S_FILE]);
+    s->signature = str_of(v[S_SIGNATURE]);
+    s->ns = str_of(v[S_NAMESPACE]);
+    s->parent = str_of(v[S_PARENT]);
+    s->usr = str_of(v[S_USR]);
+    s->is_project = v[S_IS_PROJECT]->type == LJSON_TRUE;
     s->no_usr = !*s->usr;
     s->origin = r->name;
     lc->nsyms++;
@@ -524,24 +562,21 @@ static int read_symbol(struct rd *r, const char *where, json_t *o, unsigned kind
 }
 
 /* class_index or function_index: {name: [symbol...]} */
-static int read_index(struct rd *r, const char *index, json_t *obj, unsigned kinds)
+static int read_index(struct rd *r, const char *index, const struct ljson *obj, unsigned kinds)
 {
-    const char *key;
-    json_t *arr;
-    json_object_foreach(obj, key, arr)
+    const struct ljson *arr, *o;
+    uint32_t k, i;
+    LJSON_FOREACH(arr, k, obj)
     {
-        char where[200];
-        size_t i;
-        json_t *o;
-        if (!json_is_array(arr)) {
-            snprintf(where, sizeof(where), "%s[\"%.120s\"]", index, key);
-            return bad(r, where, "must be an array of symbols, not %s", jtype(arr));
-        }
-        json_array_foreach(arr, i, o)
+        struct where where = {W_KEY, index, arr->key, 0};
+        if (arr->type != LJSON_ARRAY)
+            return bad(r, &where, "must be an array of symbols, not %s", jtype(arr));
+        where.form = W_KEY_INDEX;
+        LJSON_FOREACH(o, i, arr)
         {
             int rc;
-            snprintf(where, sizeof(where), "%s[\"%.120s\"][%zu]", index, key, i);
-            rc = read_symbol(r, where, o, kinds);
+            where.i = i;
+            rc = read_symbol(r, &where, o, kinds);
             if (rc)
                 return rc;
         }
@@ -550,39 +585,46 @@ static int read_index(struct rd *r, const char *index, json_t *obj, unsigned kin
 }
 
 /* {absolute path: string} */
-static int read_path_map(struct rd *r, const char *what, json_t *obj, struct legacy_kv **arr,
-                         size_t *n, size_t *alloc)
+static int read_path_map(struct rd *r, const char *what, const struct ljson *obj,
+                         struct legacy_kv **arr, size_t *n, size_t *alloc)
 {
-    const char *key;
-    json_t *v;
-    json_object_foreach(obj, key, v)
+    const struct where where = {W_NAME, what, NULL, 0};
+    const struct ljson *v;
+    uint32_t i;
+    ALLOC_GROW(*arr, *n + obj->n, *alloc);
+    LJSON_FOREACH(v, i, obj)
     {
         struct legacy_kv *kv;
-        if (key[0] != '/')
-            return bad(r, what, "'%.200s' is not an absolute path", key);
-        if (!json_is_string(v))
-            return bad(r, what, "the value of '%.200s' must be a string, not %s", key, jtype(v));
-        ALLOC_GROW(*arr, *n + 1, *alloc);
+        if (v->key[0] != '/')
+            return bad(r, &where, "'%.200s' is not an absolute path", v->key);
+        if (v->type != LJSON_STRING)
+            return bad(r, &where, "the value of '%.200s' must be a string, not %s", v->key,
+                       jtype(v));
         kv = &(*arr)[(*n)++];
-        kv->key = arena_strdup(&r->lc->mem, key);
-        kv->value = dup_str(r, v);
+        kv->key = v->key;
+        kv->value = v->u.s;
     }
     return 0;
 }
 
-static json_t *load(struct rd *r, const char *data, size_t len, const char *line_note, int *rc)
+/* Parses data into doc: its strings go into the cache's arena. NULL, with *rc set, when it is
+ * not JSON or not an object. */
+static const struct ljson *load(struct rd *r, struct ljson_doc *doc, const char *data, size_t len,
+                                const char *line_note, int *rc)
 {
-    json_error_t je;
-    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        *rc = err_set(r->err, ERR_CORRUPT, "'%s'%s is not valid JSON: %s (line %d, column %d)",
-                      r->name, line_note, je.text, je.line, je.column);
+    struct ljson_error je;
+    const struct ljson *root;
+    int prc = ljson_parse(doc, &r->lc->mem, data, len, 0, &je);
+    if (prc) {
+        *rc = err_set(r->err, prc, "'%s'%s is not valid JSON: %s (line %d, column %d)", r->name,
+                      line_note, je.text, je.line, je.column);
         return NULL;
     }
-    if (!json_is_object(root)) {
+    root = ljson_root(doc);
+    if (root->type != LJSON_OBJECT) {
         *rc = err_set(r->err, ERR_CORRUPT, "'%s'%s must hold a JSON object, not %s", r->name,
                       line_note, jtype(root));
-        json_decref(root);
+        ljson_doc_release(doc);
         return NULL;
     }
     *rc = 0;
@@ -605,24 +647,24 @@ enum {
 };
 
 static const struct lkey info_keys[I_COUNT_] = {
-    [I_VERSION] = {"version", LT_STR, true},
-    [I_INCLUDE_DEPS] = {"include_dependencies", LT_BOOL, true},
-    [I_CONFIG_PATH] = {"config_file_path", LT_STR | LT_NULL, false},
-    [I_CONFIG_MTIME] = {"config_file_mtime", LT_NUM | LT_NULL, false},
-    [I_CCDB_PATH] = {"compile_commands_path", LT_STR | LT_NULL, false},
-    [I_CCDB_MTIME] = {"compile_commands_mtime", LT_NUM | LT_NULL, false},
-    [I_CLASS_INDEX] = {"class_index", LT_OBJ, true},
-    [I_FUNCTION_INDEX] = {"function_index", LT_OBJ, true},
-    [I_FILE_HASHES] = {"file_hashes", LT_OBJ, true},
-    [I_FILE_COUNT] = {"indexed_file_count", LT_INT, true},
-    [I_TIMESTAMP] = {"timestamp", LT_NUM, true},
+    [I_VERSION] = LKEY("version", LT_STR, true),
+    [I_INCLUDE_DEPS] = LKEY("include_dependencies", LT_BOOL, true),
+    [I_CONFIG_PATH] = LKEY("config_file_path", LT_STR | LT_NULL, false),
+    [I_CONFIG_MTIME] = LKEY("config_file_mtime", LT_NUM | LT_NULL, false),
+    [I_CCDB_PATH] = LKEY("compile_commands_path", LT_STR | LT_NULL, false),
+    [I_CCDB_MTIME] = LKEY("compile_commands_mtime", LT_NUM | LT_NULL, false),
+    [I_CLASS_INDEX] = LKEY("class_index", LT_OBJ, true),
+    [I_FUNCTION_INDEX] = LKEY("function_index", LT_OBJ, true),
+    [I_FILE_HASHES] = LKEY("file_hashes", LT_OBJ, true),
+    [I_FILE_COUNT] = LKEY("indexed_file_count", LT_INT, true),
+    [I_TIMESTAMP] = LKEY("timestamp", LT_NUM, true),
 };
 
-static int read_info(struct rd *r, json_t *root)
+static int read_info(struct rd *r, const struct ljson *root)
 {
     static const char *const versions[] = {"2.0"};
     struct legacy_cache *lc = r->lc;
-    json_t *v[I_COUNT_];
+    const struct ljson *v[I_COUNT_];
     const char *version;
     int rc;
 
@@ -633,16 +675,16 @@ static int read_info(struct rd *r, json_t *root)
         rc = check_keys(r, NULL, root, info_keys, I_COUNT_, v);
     if (rc)
         return rc;
-    if (json_integer_value(v[I_FILE_COUNT]) < 0)
+    if (v[I_FILE_COUNT]->u.i < 0)
         return bad(r, NULL, "'indexed_file_count' must not be negative");
     lc->have_info = true;
-    lc->include_dependencies = json_is_true(v[I_INCLUDE_DEPS]);
-    lc->config_file_path = dup_opt(r, v[I_CONFIG_PATH]);
+    lc->include_dependencies = v[I_INCLUDE_DEPS]->type == LJSON_TRUE;
+    lc->config_file_path = opt_str(v[I_CONFIG_PATH]);
     lc->config_file_mtime = num_text(r, v[I_CONFIG_MTIME]);
-    lc->compile_commands_path = dup_opt(r, v[I_CCDB_PATH]);
+    lc->compile_commands_path = opt_str(v[I_CCDB_PATH]);
     lc->compile_commands_mtime = num_text(r, v[I_CCDB_MTIME]);
-    lc->indexed_file_count = (int64_t)json_integer_value(v[I_FILE_COUNT]);
-    lc->timestamp = json_number_value(v[I_TIMESTAMP]);
+    lc->indexed_file_count = v[I_FILE_COUNT]->u.i;
+    lc->timestamp = ljson_number(v[I_TIMESTAMP]);
     rc = read_index(r, "class_index", v[I_CLASS_INDEX], KINDS_CLASS);
     if (!rc)
         rc = read_index(r, "function_index", v[I_FUNCTION_INDEX], KINDS_FUNCTION);
@@ -666,27 +708,27 @@ enum {
 };
 
 static const struct lkey file_keys[F_COUNT_] = {
-    [F_VERSION] = {"version", LT_STR, true},
-    [F_PATH] = {"file_path", LT_STR, true},
-    [F_HASH] = {"file_hash", LT_STR, true},
-    [F_ARGS_HASH] = {"compile_args_hash", LT_STR | LT_NULL, true},
-    [F_TIMESTAMP] = {"timestamp", LT_NUM, true},
-    [F_SYMBOLS] = {"symbols", LT_ARR, true},
-    [F_SUCCESS] = {"success", LT_BOOL, true},
-    [F_ERROR] = {"error_message", LT_STR | LT_NULL, true},
-    [F_RETRY] = {"retry_count", LT_INT, true},
+    [F_VERSION] = LKEY("version", LT_STR, true),
+    [F_PATH] = LKEY("file_path", LT_STR, true),
+    [F_HASH] = LKEY("file_hash", LT_STR, true),
+    [F_ARGS_HASH] = LKEY("compile_args_hash", LT_STR | LT_NULL, true),
+    [F_TIMESTAMP] = LKEY("timestamp", LT_NUM, true),
+    [F_SYMBOLS] = LKEY("symbols", LT_ARR, true),
+    [F_SUCCESS] = LKEY("success", LT_BOOL, true),
+    [F_ERROR] = LKEY("error_message", LT_STR | LT_NULL, true),
+    [F_RETRY] = LKEY("retry_count", LT_INT, true),
 };
 
-static int read_file(struct rd *r, json_t *root)
+static int read_file(struct rd *r, const struct ljson *root)
 {
     static const char *const versions[] = {"1.2", "1.1"};
     struct legacy_cache *lc = r->lc;
-    json_t *v[F_COUNT_] = {0};
+    const struct ljson *v[F_COUNT_] = {0}, *o;
+    struct where where = {W_INDEX, "symbols", NULL, 0};
     struct legacy_file *f;
     const char *version;
     bool v11;
-    size_t i;
-    json_t *o;
+    uint32_t i;
     int rc;
 
     rc = check_version(r, root, versions, ARRAY_SIZE(versions), &version);
@@ -697,26 +739,24 @@ static int read_file(struct rd *r, json_t *root)
     if (rc)
         return rc;
     if (!is_absolute(v[F_PATH]))
-        return bad(r, NULL, "file_path '%.200s' is not an absolute path",
-                   json_string_value(v[F_PATH]));
-    if (!v11 && (json_integer_value(v[F_RETRY]) < 0 || json_integer_value(v[F_RETRY]) > INT_MAX))
+        return bad(r, NULL, "file_path '%.200s' is not an absolute path", str_of(v[F_PATH]));
+    if (!v11 && (v[F_RETRY]->u.i < 0 || v[F_RETRY]->u.i > INT_MAX))
         return bad(r, NULL, "'retry_count' must be between 0 and %d", INT_MAX);
     ALLOC_GROW(lc->files, lc->nfiles + 1, lc->afiles);
     f = &lc->files[lc->nfiles++];
     memset(f, 0, sizeof(*f));
-    f->path = dup_str(r, v[F_PATH]);
-    f->hash = dup_str(r, v[F_HASH]);
-    f->args_hash = json_is_string(v[F_ARGS_HASH]) ? dup_str(r, v[F_ARGS_HASH]) : NULL;
-    f->timestamp = json_number_value(v[F_TIMESTAMP]);
-    f->success = v11 || json_is_true(v[F_SUCCESS]);
-    f->error_message = v11 ? NULL : dup_opt(r, v[F_ERROR]);
-    f->retry_count = v11 ? 0 : (int64_t)json_integer_value(v[F_RETRY]);
+    f->path = str_of(v[F_PATH]);
+    f->hash = str_of(v[F_HASH]);
+    f->args_hash = ljson_is_string(v[F_ARGS_HASH]) ? str_of(v[F_ARGS_HASH]) : NULL;
+    f->timestamp = ljson_number(v[F_TIMESTAMP]);
+    f->success = v11 || v[F_SUCCESS]->type == LJSON_TRUE;
+    f->error_message = v11 ? NULL : opt_str(v[F_ERROR]);
+    f->retry_count = v11 ? 0 : v[F_RETRY]->u.i;
     f->origin = r->name;
-    json_array_foreach(v[F_SYMBOLS], i, o)
+    LJSON_FOREACH(o, i, v[F_SYMBOLS])
     {
-        char where[48];
-        snprintf(where, sizeof(where), "symbols[%zu]", i);
-        rc = read_symbol(r, where, o, KINDS_CLASS | KINDS_FUNCTION);
+        where.i = i;
+        rc = read_symbol(r, &where, o, KINDS_CLASS | KINDS_FUNCTION);
         if (rc)
             return rc;
         lc->syms[lc->nsyms - 1].in_file_cache = true;
@@ -727,17 +767,17 @@ static int read_file(struct rd *r, json_t *root)
 enum { T_VERSION, T_CC_HASH, T_HEADERS, T_TIMESTAMP, T_COUNT_ };
 
 static const struct lkey tracker_keys[T_COUNT_] = {
-    [T_VERSION] = {"version", LT_STR, true},
-    [T_CC_HASH] = {"compile_commands_hash", LT_STR, true},
-    [T_HEADERS] = {"processed_headers", LT_OBJ, true},
-    [T_TIMESTAMP] = {"timestamp", LT_NUM, true},
+    [T_VERSION] = LKEY("version", LT_STR, true),
+    [T_CC_HASH] = LKEY("compile_commands_hash", LT_STR, true),
+    [T_HEADERS] = LKEY("processed_headers", LT_OBJ, true),
+    [T_TIMESTAMP] = LKEY("timestamp", LT_NUM, true),
 };
 
-static int read_tracker(struct rd *r, json_t *root)
+static int read_tracker(struct rd *r, const struct ljson *root)
 {
     static const char *const versions[] = {"1.0"};
     struct legacy_cache *lc = r->lc;
-    json_t *v[T_COUNT_];
+    const struct ljson *v[T_COUNT_];
     const char *version;
     int rc;
 
@@ -749,7 +789,7 @@ static int read_tracker(struct rd *r, json_t *root)
     if (rc)
         return rc;
     lc->have_tracker = true;
-    lc->tracker_cc_hash = dup_str(r, v[T_CC_HASH]);
+    lc->tracker_cc_hash = str_of(v[T_CC_HASH]);
     return read_path_map(r, "processed_headers", v[T_HEADERS], &lc->headers, &lc->nheaders,
                          &lc->aheaders);
 }
@@ -768,50 +808,49 @@ enum {
 };
 
 static const struct lkey perr_keys[E_COUNT_] = {
-    [E_TIMESTAMP] = {"timestamp", LT_NUM, true},
-    [E_READABLE] = {"timestamp_readable", LT_STR, true},
-    [E_PATH] = {"file_path", LT_STR, true},
-    [E_TYPE] = {"error_type", LT_STR, true},
-    [E_MESSAGE] = {"error_message", LT_STR, true},
-    [E_STACK] = {"stack_trace", LT_STR | LT_NULL, true},
-    [E_HASH] = {"file_hash", LT_STR, true},
-    [E_ARGS_HASH] = {"compile_args_hash", LT_STR | LT_NULL, true},
-    [E_RETRY] = {"retry_count", LT_INT, true},
+    [E_TIMESTAMP] = LKEY("timestamp", LT_NUM, true),
+    [E_READABLE] = LKEY("timestamp_readable", LT_STR, true),
+    [E_PATH] = LKEY("file_path", LT_STR, true),
+    [E_TYPE] = LKEY("error_type", LT_STR, true),
+    [E_MESSAGE] = LKEY("error_message", LT_STR, true),
+    [E_STACK] = LKEY("stack_trace", LT_STR | LT_NULL, true),
+    [E_HASH] = LKEY("file_hash", LT_STR, true),
+    [E_ARGS_HASH] = LKEY("compile_args_hash", LT_STR | LT_NULL, true),
+    [E_RETRY] = LKEY("retry_count", LT_INT, true),
 };
 
 static int read_perr_line(struct rd *r, size_t lineno, const char *line, size_t len)
 {
     struct legacy_cache *lc = r->lc;
-    json_t *v[E_COUNT_];
+    struct ljson_doc doc = LJSON_DOC_INIT;
+    const struct where where = {W_LINE, NULL, NULL, lineno};
+    const struct ljson *v[E_COUNT_], *root;
     struct legacy_perr *e;
-    char note[40], where[40];
-    json_t *root;
+    char note[40];
     int rc;
 
     snprintf(note, sizeof(note), " line %zu", lineno);
-    snprintf(where, sizeof(where), "line %zu", lineno);
-    root = load(r, line, len, note, &rc);
+    root = load(r, &doc, line, len, note, &rc);
     if (!root)
         return rc;
-    rc = check_keys(r, where, root, perr_keys, E_COUNT_, v);
+    rc = check_keys(r, &where, root, perr_keys, E_COUNT_, v);
     if (!rc && !is_absolute(v[E_PATH]))
-        rc = bad(r, where, "file_path '%.200s' is not an absolute path",
-                 json_string_value(v[E_PATH]));
-    if (!rc && (json_integer_value(v[E_RETRY]) < 0 || json_integer_value(v[E_RETRY]) > INT_MAX))
-        rc = bad(r, where, "'retry_count' must be between 0 and %d", INT_MAX);
+        rc = bad(r, &where, "file_path '%.200s' is not an absolute path", str_of(v[E_PATH]));
+    if (!rc && (v[E_RETRY]->u.i < 0 || v[E_RETRY]->u.i > INT_MAX))
+        rc = bad(r, &where, "'retry_count' must be between 0 and %d", INT_MAX);
     if (!rc) {
         ALLOC_GROW(lc->perrs, lc->nperrs + 1, lc->aperrs);
         e = &lc->perrs[lc->nperrs++];
-        e->path = dup_str(r, v[E_PATH]);
-        e->type = dup_str(r, v[E_TYPE]);
-        e->message = dup_str(r, v[E_MESSAGE]);
-        e->stack_trace = json_is_string(v[E_STACK]) ? dup_str(r, v[E_STACK]) : NULL;
-        e->file_hash = dup_str(r, v[E_HASH]);
-        e->args_hash = json_is_string(v[E_ARGS_HASH]) ? dup_str(r, v[E_ARGS_HASH]) : NULL;
-        e->timestamp = json_number_value(v[E_TIMESTAMP]);
-        e->retry_count = (int64_t)json_integer_value(v[E_RETRY]);
+        e->path = str_of(v[E_PATH]);
+        e->type = str_of(v[E_TYPE]);
+        e->message = str_of(v[E_MESSAGE]);
+        e->stack_trace = ljson_is_string(v[E_STACK]) ? str_of(v[E_STACK]) : NULL;
+        e->file_hash = str_of(v[E_HASH]);
+        e->args_hash = ljson_is_string(v[E_ARGS_HASH]) ? str_of(v[E_ARGS_HASH]) : NULL;
+        e->timestamp = ljson_number(v[E_TIMESTAMP]);
+        e->retry_count = v[E_RETRY]->u.i;
     }
-    json_decref(root);
+    ljson_doc_release(&doc);
     return rc;
 }
 
@@ -840,8 +879,9 @@ int legacy_parse(struct legacy_cache *lc, enum store_legacy_kind kind, const cha
 {
     /* records keep the file's name for messages: it must live as long as they do */
     struct rd r = {lc, arena_strdup(&lc->mem, name), err};
+    struct ljson_doc doc = LJSON_DOC_INIT;
     size_t max = legacy_max_bytes();
-    json_t *root;
+    const struct ljson *root;
     int rc;
 
     if (len > max)
@@ -851,7 +891,7 @@ int legacy_parse(struct legacy_cache *lc, enum store_legacy_kind kind, const cha
                        name, len, max);
     if (kind == STORE_LEGACY_PARSE_ERRORS)
         return read_perrs(&r, data, len);
-    root = load(&r, data, len, "", &rc);
+    root = load(&r, &doc, data, len, "", &rc);
     if (!root)
         return rc;
     switch (kind) {
@@ -867,12 +907,8 @@ int legacy_parse(struct legacy_cache *lc, enum store_legacy_kind kind, const cha
     default:
         rc = err_set(err, ERR_INVALID, "unknown legacy file kind %d", (int)kind);
     }
-    if (!rc && lc->keep_json) {
-        ALLOC_GROW(lc->doms, lc->ndoms + 1, lc->adoms);
-        lc->doms[lc->ndoms++] = root;
-    } else {
-        json_decref(root);
-    }
+    /* the records point into the arena, not into the nodes */
+    ljson_doc_release(&doc);
     return rc;
 }
 
