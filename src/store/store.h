@@ -192,6 +192,66 @@ struct store_file_batch {
  */
 int store_file_replace(struct store *st, const struct store_file_batch *batch, struct err *err);
 
+/*
+ * A whole dataset written at once by store_bulk_load: the files, the symbols (each declared once,
+ * in one file, or a placeholder that only references and bases name) and the references and bases
+ * between them, by index. The rows are those store_file_replace would write for the same data
+ * file by file (symbols in the order given, each file's symbols in declaration order), without a
+ * lookup: the legacy migration's path.
+ */
+#define STORE_LOAD_NONE UINT32_MAX
+
+struct store_load_file {
+    const char *path; /* canonical absolute path; required, each once */
+    const char *hash, *args_hash;
+    bool is_project, is_header;
+};
+
+struct store_load_symbol {
+    const char *usr, *name; /* required; each usr once */
+    const char *scope;      /* as in struct store_symbol */
+    const char *scope_ns;
+    enum store_kind scope_kind;
+    enum store_kind kind;
+    const char *signature;
+    enum store_access access;
+    uint32_t file; /* index into files; STORE_LOAD_NONE: a placeholder (no declaration) */
+    uint32_t line, col;
+    bool is_definition;
+};
+
+struct store_load_ref {
+    uint32_t file, line, col;
+    uint32_t symbol, context; /* indexes into symbols; context may be STORE_LOAD_NONE */
+    unsigned roles;
+};
+
+struct store_load_base {
+    uint32_t file, derived, base; /* base: an index into symbols */
+    enum store_access access;
+    bool is_virtual;
+    uint32_t line, col;
+};
+
+struct store_load {
+    const struct store_load_file *files;
+    size_t nfiles;
+    const struct store_load_symbol *symbols;
+    size_t nsymbols;
+    const struct store_load_ref *refs;
+    size_t nrefs;
+    const struct store_load_base *bases;
+    size_t nbases;
+};
+
+/*
+ * Writes l into a cache in bulk mode that is empty and has had nothing written in this load (else
+ * ERR_INVALID), in the load's open group transaction (store_bulk_end commits it). Errors:
+ * ERR_INVALID (an index out of range, a usr twice, a record without usr or name, a path twice or
+ * not absolute), ERR_FULL, ERR_DB; on error the load's group is rolled back.
+ */
+int store_bulk_load(struct store *st, const struct store_load *l, struct err *err);
+
 /* Removes a file and all it contributed. A file that is not in the cache is not an error. */
 int store_file_delete(struct store *st, const char *path, struct err *err);
 

@@ -29,6 +29,9 @@ enum store_stmt {
     STMT_SYM_BY_KEY,
     STMT_SYM_USR,
     STMT_SYM_INSERT,
+    STMT_SYM_ROW,
+    STMT_LOAD_FILE,
+    STMT_SYM_ROWS,
     STMT_SYM_UPDATE_PROPS,
     STMT_SYM_UPDATE_DOCS,
     STMT_SYM_HAS_DEF,
@@ -41,6 +44,8 @@ enum store_stmt {
     STMT_REF_INSERT,
     STMT_REF_INSERT_MANY,
     STMT_DECL_INSERT_MANY,
+    STMT_REF_INSERT_FEW,
+    STMT_DECL_INSERT_FEW,
     STMT_BASE_INSERT,
     STMT_OVERRIDE_INSERT,
     STMT_INCLUDE_INSERT,
@@ -112,8 +117,10 @@ enum store_stmt {
     STMT_COUNT_
 };
 
-/* Rows per multi-row INSERT of references and declarations (fewer statement steps). */
+/* Rows per multi-row INSERT of references and declarations (fewer statement steps): MANY,
+   then FEW for what is left, then one at a time. */
 #define STORE_INSERT_MANY 32
+#define STORE_INSERT_FEW 4
 
 /* A log-scale latency histogram: mergeable across processes, gives p95 without samples. */
 #define QSTAT_BUCKETS 64

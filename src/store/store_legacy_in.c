@@ -19,11 +19,12 @@
  *      the first check to the end; a second process waits, then finds the work done.
  *
  * Transitions (store_legacy_migrate): check -> read (read_all: cache_info.json on a second
- * thread, files/ here) -> merge and, on a second thread, backup -> import (bulk writer) ->
- * verify (legacy_db_read, legacy_compare) -> install -> marker.
+ * thread, files/ here) -> merge and, on a second thread, backup -> import (the whole cache as
+ * one store_bulk_load, its search index built on a second thread meanwhile) -> while the
+ * indexes are built, verify on a second thread (legacy_db_read, legacy_compare) -> install ->
+ * marker.
  */
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,105 +410,176 @@ static const char *name_from_usr(struct arena *a, const char *usr)
     return arena_strndup(a, at, end ? (size_t)(end - at) : strlen(at));
 }
 
-struct batchbuf {
+/*
+ * The whole legacy cache as one store_bulk_load: the files in path order, each file's records in
+ * declaration order (their symbols, in that order, first), then the symbols only references and
+ * bases name, in the order they are first named; per file its calls and unknown callers (one
+ * reference per edge, on the caller's position; edges at one position are moved a column
+ * apart so that each keeps its row), then its base classes (in declaration order, a column
+ * apart). What writing the files one by one gives, without a lookup in the store.
+ */
+struct loader {
+    struct legacy_cache *lc;
     struct arena mem;
-    struct store_symbol *syms;
-    size_t asyms;
-    struct store_ref *refs;
+    struct store_load_symbol *syms;
+    size_t nsyms, asyms;
+    struct store_load_ref *refs;
     size_t nrefs, arefs;
-    struct store_base *bases;
+    struct store_load_base *bases;
     size_t nbases, abases;
+    uint32_t *at;               /* lc->syms index -> load index */
+    struct strmap placeholders; /* usr -> 1 + load index */
     struct posset pos;
 };
 
-static void add_ref(struct batchbuf *bb, struct legacy_cache *lc, const struct legacy_sym *at,
-                    const char *target, const char *context)
+/* The load index of a usr: a record's symbol, or a placeholder (made on first use). */
+static uint32_t load_symbol_of(struct loader *ld, const char *usr, const char *name,
+                               enum store_kind kind)
 {
-    struct store_ref *r;
-    long t = legacy_find(lc, target);
+    long t = legacy_find(ld->lc, usr);
+    void *v;
+    struct store_load_symbol *y;
+    if (t >= 0)
+        return ld->at[t];
+    v = strmap_get(&ld->placeholders, usr);
+    if (v)
+        return (uint32_t)((uintptr_t)v - 1);
+    ALLOC_GROW(ld->syms, ld->nsyms + 1, ld->asyms);
+    y = &ld->syms[ld->nsyms];
+    memset(y, 0, sizeof(*y));
+    y->usr = usr;
+    y->name = name ? name : "";
+    y->kind = kind;
+    y->file = STORE_LOAD_NONE;
+    strmap_put(&ld->placeholders, usr, (void *)(uintptr_t)(ld->nsyms + 1));
+    return (uint32_t)ld->nsyms++;
+}
+
+static void load_call(struct loader *ld, uint32_t file, const struct legacy_sym *at,
+                      uint32_t target, uint32_t context)
+{
+    struct store_load_ref *r;
     uint32_t col = at->col;
-    while (!posset_add(&bb->pos, pos_key(at->line, col, target)))
+    while (!posset_add(&ld->pos, pos_key(at->line, col, ld->syms[target].usr)))
         col++;
-    ALLOC_GROW(bb->refs, bb->nrefs + 1, bb->arefs);
-    r = &bb->refs[bb->nrefs++];
-    memset(r, 0, sizeof(*r));
-    r->usr = target;
-    r->context_usr = context;
+    ALLOC_GROW(ld->refs, ld->nrefs + 1, ld->arefs);
+    r = &ld->refs[ld->nrefs++];
+    r->file = file;
     r->line = at->line;
     r->col = col;
+    r->symbol = target;
+    r->context = context;
     r->roles = STORE_ROLE_CALL;
-    if (t >= 0) {
-        r->target_name = lc->syms[t].name;
-        r->target_kind = lc->syms[t].kind;
-    } else {
-        r->target_name = name_from_usr(&bb->mem, target);
-        r->target_kind = STORE_KIND_UNKNOWN;
+}
+
+static void load_build(struct loader *ld, const struct ifile *files, size_t nfiles)
+{
+    struct legacy_cache *lc = ld->lc;
+    /* every record's symbol first, so that references find them */
+    for (size_t i = 0; i < nfiles; i++) {
+        for (size_t k = 0; k < files[i].nsyms; k++) {
+            const struct legacy_sym *y = files[i].syms[k];
+            struct store_load_symbol *s;
+            ALLOC_GROW(ld->syms, ld->nsyms + 1, ld->asyms);
+            s = &ld->syms[ld->nsyms];
+            memset(s, 0, sizeof(*s));
+            s->usr = y->usr;
+            s->name = y->name;
+            if (*y->ns && *y->parent) {
+                size_t n = strlen(y->ns) + 2 + strlen(y->parent) + 1;
+                char *q = arena_alloc(&ld->mem, n);
+                snprintf(q, n, "%s::%s", y->ns, y->parent);
+                s->scope = q;
+            } else {
+                s->scope = *y->parent ? y->parent : y->ns;
+            }
+            s->scope_ns = y->ns;
+            s->scope_kind = *y->parent ? STORE_KIND_CLASS : STORE_KIND_NAMESPACE;
+            s->kind = y->kind;
+            s->signature = *y->signature ? y->signature : NULL;
+            s->access = y->access;
+            s->file = (uint32_t)i;
+            s->line = y->line;
+            s->col = y->col;
+            s->is_definition = true;
+            ld->at[y - lc->syms] = (uint32_t)ld->nsyms++;
+        }
+    }
+    for (size_t i = 0; i < nfiles; i++) {
+        const struct ifile *f = &files[i];
+        posset_clear(&ld->pos);
+        for (size_t k = 0; k < f->nsyms; k++) {
+            const struct legacy_sym *y = f->syms[k];
+            uint32_t me = ld->at[y - lc->syms];
+            for (uint32_t c = 0; c < y->ncalls; c++) {
+                long t = legacy_find(lc, y->calls[c]);
+                uint32_t to =
+                    t >= 0 ? ld->at[t]
+                           : load_symbol_of(ld, y->calls[c], name_from_usr(&ld->mem, y->calls[c]),
+                                            STORE_KIND_UNKNOWN);
+                load_call(ld, (uint32_t)i, y, to, me);
+            }
+            /* a caller the data has no record of: the edge can only be written here */
+            for (uint32_t c = 0; c < y->ncalled_by; c++)
+                if (legacy_find(lc, y->called_by[c]) < 0)
+                    load_call(ld, (uint32_t)i, y, me,
+                              load_symbol_of(ld, y->called_by[c], NULL, STORE_KIND_UNKNOWN));
+        }
+        for (size_t k = 0; k < f->nsyms; k++) {
+            const struct legacy_sym *y = f->syms[k];
+            for (uint32_t b = 0; b < y->nbases; b++) {
+                struct store_load_base *e;
+                uint32_t base = load_symbol_of(ld, legacy_base_usr(lc, y->bases[b]), y->bases[b],
+                                               STORE_KIND_CLASS);
+                ALLOC_GROW(ld->bases, ld->nbases + 1, ld->abases);
+                e = &ld->bases[ld->nbases++];
+                memset(e, 0, sizeof(*e));
+                e->file = (uint32_t)i;
+                e->derived = ld->at[y - lc->syms];
+                e->base = base;
+                e->access = STORE_ACCESS_PUBLIC;
+                e->line = y->line;
+                e->col = y->col + b; /* declaration order, as base specifiers follow the name */
+            }
+        }
     }
 }
 
-static int import_file(struct store *st, struct legacy_cache *lc, const struct ifile *f,
-                       struct batchbuf *bb, uint64_t *calls, uint64_t *bases, struct err *err)
+/* Writes every file's records through one store_bulk_load. */
+static int write_files(struct mig *m, struct store *st, struct legacy_cache *lc,
+                       const struct ifile *files, size_t nfiles, struct store_legacy_report *rep,
+                       struct err *err)
 {
-    struct store_file_batch b;
-    memset(&b, 0, sizeof(b));
-    bb->nrefs = bb->nbases = 0;
-    posset_clear(&bb->pos);
-    arena_release(&bb->mem);
-    ALLOC_GROW(bb->syms, f->nsyms, bb->asyms);
-    b.path = f->path;
-    b.hash = f->hash;
-    b.args_hash = f->pf ? f->pf->args_hash : NULL;
-    b.is_header = !f->pf;
-    b.is_project = f->nsyms ? f->syms[0]->is_project : true;
-    for (size_t i = 0; i < f->nsyms; i++) {
-        const struct legacy_sym *y = f->syms[i];
-        struct store_symbol *s = &bb->syms[i];
-        memset(s, 0, sizeof(*s));
-        s->usr = y->usr;
-        s->name = y->name;
-        if (*y->ns && *y->parent) {
-            char *q = xasprintf("%s::%s", y->ns, y->parent);
-            s->scope = arena_strdup(&bb->mem, q);
-            free(q);
-        } else {
-            s->scope = *y->parent ? y->parent : y->ns;
-        }
-        s->scope_ns = y->ns;
-        s->scope_kind = *y->parent ? STORE_KIND_CLASS : STORE_KIND_NAMESPACE;
-        s->kind = y->kind;
-        s->signature = *y->signature ? y->signature : NULL;
-        s->access = y->access;
-        s->is_definition = true;
-        s->range.line = s->range.end_line = y->line;
-        s->range.col = s->range.end_col = y->col;
-        for (uint32_t k = 0; k < y->ncalls; k++)
-            add_ref(bb, lc, y, y->calls[k], y->usr);
-        /* a caller the data has no record of: the edge can only be written here */
-        for (uint32_t k = 0; k < y->ncalled_by; k++)
-            if (legacy_find(lc, y->called_by[k]) < 0)
-                add_ref(bb, lc, y, y->usr, y->called_by[k]);
-        for (uint32_t k = 0; k < y->nbases; k++) {
-            struct store_base *e;
-            ALLOC_GROW(bb->bases, bb->nbases + 1, bb->abases);
-            e = &bb->bases[bb->nbases++];
-            memset(e, 0, sizeof(*e));
-            e->derived_usr = y->usr;
-            e->base_usr = legacy_base_usr(lc, y->bases[k]);
-            e->base_name = y->bases[k];
-            e->access = STORE_ACCESS_PUBLIC;
-            e->line = y->line;
-            e->col = y->col + k; /* declaration order, as base specifiers follow the name */
-        }
+    struct loader ld;
+    struct store_load_file *lf = xcalloc(nfiles ? nfiles : 1, sizeof(*lf));
+    struct store_load l;
+    int rc;
+
+    memset(&ld, 0, sizeof(ld));
+    ld.lc = lc;
+    ld.at = xcalloc(lc->nsyms ? lc->nsyms : 1, sizeof(*ld.at));
+    for (size_t i = 0; i < nfiles; i++) {
+        lf[i].path = files[i].path;
+        lf[i].hash = files[i].hash;
+        lf[i].args_hash = files[i].pf ? files[i].pf->args_hash : NULL;
+        lf[i].is_header = !files[i].pf;
+        lf[i].is_project = files[i].nsyms ? files[i].syms[0]->is_project : true;
     }
-    b.symbols = bb->syms;
-    b.nsymbols = f->nsyms;
-    b.refs = bb->refs;
-    b.nrefs = bb->nrefs;
-    b.bases = bb->bases;
-    b.nbases = bb->nbases;
-    *calls += bb->nrefs;
-    *bases += bb->nbases;
-    return store_file_replace(st, &b, err);
+    load_build(&ld, files, nfiles);
+    rep->calls = ld.nrefs;
+    rep->bases = ld.nbases;
+    progress(m, "writing", 0, lc->nsyms);
+    l = (struct store_load){lf, nfiles, ld.syms, ld.nsyms, ld.refs, ld.nrefs, ld.bases, ld.nbases};
+    rc = store_bulk_load(st, &l, err);
+    free(lf);
+    free(ld.syms);
+    free(ld.refs);
+    free(ld.bases);
+    free(ld.at);
+    free(ld.pos.v);
+    strmap_clear(&ld.placeholders);
+    arena_release(&ld.mem);
+    return rc;
 }
 
 static int set_meta_opt(struct store *st, const char *key, const char *value, struct err *err)
@@ -604,13 +676,10 @@ static int import_all(struct mig *m, struct store *st, struct legacy_cache *lc, 
                       struct verify_job *vj, struct store_legacy_report *rep, struct err *err)
 {
     const struct legacy_sym **bysym = xmalloc((lc->nsyms ? lc->nsyms : 1) * sizeof(*bysym));
-    struct batchbuf bb;
     struct ifile *files;
     size_t nfiles = 0;
-    uint64_t written = 0;
     int rc;
 
-    memset(&bb, 0, sizeof(bb));
     for (size_t i = 0; i < lc->nsyms; i++)
         bysym[i] = &lc->syms[i];
     if (lc->nsyms > 1)
@@ -618,16 +687,8 @@ static int import_all(struct mig *m, struct store *st, struct legacy_cache *lc, 
     files = plan_files(lc, bysym, &nfiles);
     rep->files = nfiles;
     rc = store_bulk_begin(st, err);
-    /* one group: the new file is thrown away on any failure, and deferred placeholders wait
-       for the files that declare them instead of being inserted at a group commit */
-    store_bulk_set_group(st, UINT_MAX);
-    progress(m, "writing", 0, lc->nsyms);
-    for (size_t i = 0; !rc && i < nfiles; i++) {
-        rc = import_file(st, lc, &files[i], &bb, &rep->calls, &rep->bases, err);
-        written += files[i].nsyms;
-        if ((i & 63) == 63)
-            progress(m, "writing", written, lc->nsyms);
-    }
+    if (!rc)
+        rc = write_files(m, st, lc, files, nfiles, rep, err);
     if (!rc)
         rc = import_rest(st, lc, from, err);
     if (!rc) {
@@ -644,11 +705,6 @@ static int import_all(struct mig *m, struct store *st, struct legacy_cache *lc, 
                 *err = vj->err;
         }
     }
-    arena_release(&bb.mem);
-    free(bb.syms);
-    free(bb.refs);
-    free(bb.bases);
-    free(bb.pos.v);
     free(files);
     free(bysym);
     return rc;
@@ -1102,32 +1158,26 @@ static int migrate(const struct store_legacy_opts *o, bool load_only,
     if (rc)
         goto out;
 
-    /* import */
+    /* import, and verify while the import builds its indexes (import_all) */
     t = time_mono_ns();
-    {
-        vj.dir = tmp;
-        vj.want = &lc;
-        rc = store_open(&st, tmp, 0, err);
-        /* a new file that is thrown away on any failure: no journal on disk, no syncs (the
-           file is synced once, before it is put in place) */
-        if (!rc)
-            rc = store_exec(st, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF", err,
-                            "cannot prepare the new cache");
-        if (!rc)
-            rc = import_all(&m, st, &lc, legacy, &vj, rep, err);
-    }
+    vj.dir = tmp;
+    vj.want = &lc;
+    rc = store_open(&st, tmp, 0, err);
+    /* a new file that is thrown away on any failure: no journal on disk, no syncs (the file is
+       synced once, before it is put in place) */
+    if (!rc)
+        rc = store_exec(st, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF", err,
+                        "cannot prepare the new cache");
+    if (!rc)
+        rc = import_all(&m, st, &lc, legacy, &vj, rep, err);
     rep->write_s = (double)(time_mono_ns() - t) / 1e9;
     if (rc)
         goto out;
-
-    /* verified while the import finished (import_all) */
     rep->verified = vj.verified;
     rep->verify_s = (double)vj.ns / 1e9;
     progress(&m, "verifying", rep->verified, lc.nsyms);
     store_close(st);
     st = NULL;
-    if (rc)
-        goto out;
 
     /* install, then the marker */
     progress(&m, "installing", 0, 0);

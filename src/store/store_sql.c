@@ -319,6 +319,14 @@ static const char legacy_bases_sql[] =
 #define ROW6 "(?,?,?,?,?,?)"
 #define ROW6X4 ROW6 "," ROW6 "," ROW6 "," ROW6
 #define ROW6X16 ROW6X4 "," ROW6X4 "," ROW6X4 "," ROW6X4
+/* A whole symbol row with its id (STMT_SYM_ROW, STMT_SYM_ROWS; store_write.c bind_symrow). */
+#define SYM_ROW_COLUMNS                                                                            \
+    "id, usr, usr_key, name, scope_id, kind, is_project, file_id, line, col, signature, access,"   \
+    " attrs, template_kind, template_params, target, brief, doc, created_at, updated_at,"          \
+    " loc_is_def"
+#define ROW21 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define ROW21X4 ROW21 "," ROW21 "," ROW21 "," ROW21
+#define ROW21X16 ROW21X4 "," ROW21X4 "," ROW21X4 "," ROW21X4
 #define ROW9 "(?,?,?,?,?,?,?,?,?)"
 #define ROW9X4 ROW9 "," ROW9 "," ROW9 "," ROW9
 /* A declaration and a definition of one symbol at one position (a macro expanding to both) are
@@ -384,6 +392,11 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
                                " OR EXISTS(SELECT 1 FROM overrides WHERE symbol_id = ?1)"
                                " OR EXISTS(SELECT 1 FROM overrides WHERE overridden_id = ?1)",
     [STMT_SYM_DELETE] = "DELETE FROM symbols WHERE id = ?1",
+    [STMT_LOAD_FILE] = "INSERT INTO files(id, path, hash, args_hash, mtime_ns, size, indexed_at,"
+                       " symbol_count, is_project, is_header)"
+                       " VALUES (?1, ?2, ?3, ?4, 0, 0, ?5, ?6, ?7, ?8)",
+    [STMT_SYM_ROW] = "INSERT INTO symbols(" SYM_ROW_COLUMNS ") VALUES " ROW21,
+    [STMT_SYM_ROWS] = "INSERT INTO symbols(" SYM_ROW_COLUMNS ") VALUES " ROW21X16,
     [STMT_DECL_INSERT] = "INSERT INTO decls(file_id, symbol_id, line, col, is_def,"
                          " end_line, end_col, ext_line, ext_col)"
                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)" DECL_UPSERT,
@@ -398,6 +411,12 @@ const char *const store_stmt_sql[STMT_COUNT_] = {
     [STMT_DECL_INSERT_MANY] =
         "INSERT INTO decls(file_id, symbol_id, line, col, is_def,"
         " end_line, end_col, ext_line, ext_col) VALUES " ROW9X16 "," ROW9X16 DECL_UPSERT,
+    [STMT_REF_INSERT_FEW] = "INSERT INTO refs(file_id, line, col, symbol_id, roles, context_id)"
+                            " VALUES " ROW6X4 " ON CONFLICT DO UPDATE SET"
+                            " roles = roles | excluded.roles,"
+                            " context_id = coalesce(context_id, excluded.context_id)",
+    [STMT_DECL_INSERT_FEW] = "INSERT INTO decls(file_id, symbol_id, line, col, is_def,"
+                             " end_line, end_col, ext_line, ext_col) VALUES " ROW9X4 DECL_UPSERT,
     [STMT_BASE_INSERT] = "INSERT OR IGNORE INTO bases(file_id, derived_id, base_id, access,"
                          " is_virtual, line, col) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [STMT_OVERRIDE_INSERT] = "INSERT OR IGNORE INTO overrides(file_id, symbol_id, overridden_id)"

@@ -332,6 +332,18 @@ static void bulk_cache_free(struct store *st)
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
+struct merged;
+
+/* A new symbol's row waiting for a multi-row insert (a bulk load that hands out the ids). */
+struct symrow {
+    const struct merged *m;
+    int64_t id, scope, created;
+    bool is_project;
+    char *sig; /* owned */
+};
+
+#define SYM_ROWS 16 /* rows per multi-row INSERT of symbols */
+
 struct wctx {
     struct store *st;
     struct err *err;
@@ -339,6 +351,8 @@ struct wctx {
     int64_t now;
     struct idmap usr_ids;
     struct idmap scope_ids;
+    struct symrow rows[SYM_ROWS];
+    size_t nrows;
 };
 
 static int fail(struct wctx *w, int rc, const char *what)
@@ -524,9 +538,65 @@ static bool better_loc(const struct store_symbol *a, const struct store_symbol *
     return a->range.col < b->range.col;
 }
 
-static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_project,
-                            const char *sig, int64_t *id)
+/* Binds one symrow at parameter base + 1.. in the column order of STMT_SYM_ROW(S). */
+static void bind_symrow(sqlite3_stmt *s, int base, const struct wctx *w, const struct symrow *r)
 {
+    const struct store_symbol *a = r->m->auth;
+    sqlite3_bind_int64(s, base + 1, r->id);
+    sqlite3_bind_text(s, base + 2, a->usr, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, base + 3, hash_key31(a->usr));
+    sqlite3_bind_text(s, base + 4, a->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, base + 5, r->scope);
+    sqlite3_bind_int(s, base + 6, (int)a->kind);
+    sqlite3_bind_int(s, base + 7, r->is_project);
+    sqlite3_bind_int64(s, base + 8, w->file_id);
+    sqlite3_bind_int64(s, base + 9, r->m->loc->range.line);
+    sqlite3_bind_int64(s, base + 10, r->m->loc->range.col);
+    sqlite3_bind_text(s, base + 11, r->sig, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, base + 12, (int)a->access);
+    sqlite3_bind_int(s, base + 13, (int)a->attrs);
+    sqlite3_bind_int(s, base + 14, (int)a->template_kind);
+    store_bind_text(s, base + 15, nonempty(a->template_params));
+    store_bind_text(s, base + 16, nonempty(a->target));
+    store_bind_text(s, base + 17, r->m->brief);
+    store_bind_text(s, base + 18, r->m->doc);
+    sqlite3_bind_int64(s, base + 19, r->created);
+    sqlite3_bind_int64(s, base + 20, w->now);
+    sqlite3_bind_int(s, base + 21, r->m->loc->is_definition);
+}
+
+static void drop_rows(struct wctx *w)
+{
+    for (size_t i = 0; i < w->nrows; i++)
+        free(w->rows[i].sig);
+    w->nrows = 0;
+}
+
+/* Inserts the queued rows: one multi-row INSERT when the queue is full, else one by one. */
+static int flush_rows(struct wctx *w)
+{
+    int rc = 0;
+    if (w->nrows == SYM_ROWS) {
+        sqlite3_stmt *s = store_stmt(w->st, STMT_SYM_ROWS);
+        for (size_t i = 0; s && i < w->nrows; i++)
+            bind_symrow(s, (int)i * 21, w, &w->rows[i]);
+        rc = run(w, s, "cannot add a symbol");
+    } else {
+        for (size_t i = 0; !rc && i < w->nrows; i++) {
+            sqlite3_stmt *s = store_stmt(w->st, STMT_SYM_ROW);
+            if (s)
+                bind_symrow(s, 0, w, &w->rows[i]);
+            rc = run(w, s, "cannot add a symbol");
+        }
+    }
+    drop_rows(w);
+    return rc;
+}
+
+static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_project, char **sigp,
+                            int64_t *id)
+{
+    const char *sig = *sigp;
     const struct store_symbol *a = m->auth;
     const struct pending *pend;
     sqlite3_stmt *s;
@@ -544,6 +614,26 @@ static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_proj
         /* a new symbol, or a deferred placeholder whose row this is: the whole row at once,
            as the insert, the property update and the location update would have left it */
         int64_t want = pend ? *id : new_symbol_id(w->st);
+        if (want) {
+            /* the id is known: the row can wait for a multi-row insert (flush_rows) */
+            struct symrow *r = &w->rows[w->nrows++];
+            r->m = m;
+            r->id = want;
+            r->scope = sc;
+            r->created = pend ? pend->created : w->now;
+            r->is_project = is_project;
+            r->sig = *sigp;
+            *sigp = NULL;
+            if (pend) {
+                pending_end(w->st->bulk_cache, want, PENDING_TAKEN);
+                bulk_cache_set_bare(w->st, want, false);
+            } else {
+                bulk_cache_put(w->st, a->usr, want);
+            }
+            *id = want;
+            idmap_put(&w->usr_ids, a->usr, *id);
+            return w->nrows == SYM_ROWS ? flush_rows(w) : 0;
+        }
         s = store_stmt(w->st, STMT_SYM_INSERT);
         if (!s)
             return fail(w, sqlite3_errcode(w->st->db), "cannot add a symbol");
@@ -648,7 +738,7 @@ static int write_symbol_sig(struct wctx *w, const struct merged *m, bool is_proj
 static int write_symbol(struct wctx *w, const struct merged *m, bool is_project, int64_t *id)
 {
     char *sig = store_sig_pack(m->auth->signature, m->auth->scope, m->auth->name);
-    int rc = write_symbol_sig(w, m, is_project, sig, id);
+    int rc = write_symbol_sig(w, m, is_project, &sig, id);
     free(sig);
     return rc;
 }
@@ -845,6 +935,14 @@ static int settle_touched(struct wctx *w)
     return rc;
 }
 
+/* Rows for the next multi-row INSERT when left rows remain. */
+static size_t rows_per_insert(size_t left)
+{
+    return left >= STORE_INSERT_MANY  ? STORE_INSERT_MANY
+           : left >= STORE_INSERT_FEW ? STORE_INSERT_FEW
+                                      : 1;
+}
+
 static int write_records(struct wctx *w, const struct store_file_batch *b, size_t *nsymbols)
 {
     struct merged *ms = NULL;
@@ -878,10 +976,14 @@ static int write_records(struct wctx *w, const struct store_file_batch *b, size_
     ids = xcalloc(nm ? nm : 1, sizeof(*ids));
     for (size_t i = 0; !rc && i < nm; i++)
         rc = write_symbol(w, &ms[i], b->is_project, &ids[i]);
+    if (!rc)
+        rc = flush_rows(w);
+    drop_rows(w);
     for (size_t i = 0; !rc && i < b->nsymbols;) {
-        bool many = b->nsymbols - i >= STORE_INSERT_MANY;
-        size_t n = many ? STORE_INSERT_MANY : 1;
-        sqlite3_stmt *s = store_stmt(w->st, many ? STMT_DECL_INSERT_MANY : STMT_DECL_INSERT);
+        size_t n = rows_per_insert(b->nsymbols - i);
+        sqlite3_stmt *s = store_stmt(w->st, n == STORE_INSERT_MANY  ? STMT_DECL_INSERT_MANY
+                                            : n == STORE_INSERT_FEW ? STMT_DECL_INSERT_FEW
+                                                                    : STMT_DECL_INSERT);
         for (size_t k = 0; s && k < n; k++) {
             const struct store_symbol *sym = &b->symbols[i + k];
             int p = (int)(k * 9);
@@ -904,8 +1006,7 @@ static int write_records(struct wctx *w, const struct store_file_batch *b, size_
         i += n;
     }
     for (size_t i = 0; !rc && i < b->nrefs;) {
-        bool many = b->nrefs - i >= STORE_INSERT_MANY;
-        size_t n = many ? STORE_INSERT_MANY : 1;
+        size_t n = rows_per_insert(b->nrefs - i);
         sqlite3_stmt *s = NULL;
         int64_t tid[STORE_INSERT_MANY], cid[STORE_INSERT_MANY];
         /* resolve first: ensure_symbol runs statements of its own */
@@ -919,7 +1020,9 @@ static int write_records(struct wctx *w, const struct store_file_batch *b, size_
         }
         if (rc)
             break;
-        s = store_stmt(w->st, many ? STMT_REF_INSERT_MANY : STMT_REF_INSERT);
+        s = store_stmt(w->st, n == STORE_INSERT_MANY  ? STMT_REF_INSERT_MANY
+                              : n == STORE_INSERT_FEW ? STMT_REF_INSERT_FEW
+                                                      : STMT_REF_INSERT);
         for (size_t k = 0; s && k < n; k++) {
             const struct store_ref *r = &b->refs[i + k];
             int p = (int)(k * 6);
@@ -998,7 +1101,7 @@ static int write_records(struct wctx *w, const struct store_file_batch *b, size_
 
 int store_write_batch_locked(struct store *st, const struct store_file_batch *b, struct err *err)
 {
-    struct wctx w = {st, err, 0, 0, {0}, {0}};
+    struct wctx w = {.st = st, .err = err};
     sqlite3_stmt *s;
     size_t nsym = 0;
     int rc;
@@ -1170,7 +1273,7 @@ int store_file_replace(struct store *st, const struct store_file_batch *b, struc
 static int delete_fn(struct store *st, const void *arg, struct err *err)
 {
     const char *path = arg;
-    struct wctx w = {st, err, 0, 0, {0}, {0}};
+    struct wctx w = {.st = st, .err = err};
     sqlite3_stmt *s;
     int rc;
 
@@ -1435,5 +1538,258 @@ int store_bulk_recover(struct store *st, struct err *err)
     log_warn("finishing a bulk load of '%s' that was cut short: rebuilding indexes", st->path);
     rc = bulk_finish_locked(st, NULL, err);
     bulk_unlock(st);
+    return rc;
+}
+
+/* ---- a whole dataset at once ------------------------------------------------------------- */
+
+static int load_check(const struct store_load *l, struct err *err)
+{
+    struct idmap seen = {0};
+    int rc = 0;
+    for (size_t i = 0; !rc && i < l->nfiles; i++) {
+        int64_t v;
+        const char *p = l->files[i].path;
+        if (!p || p[0] != '/')
+            rc = err_set(err, ERR_INVALID, "file %zu of the load has no absolute path", i);
+        else if (idmap_get(&seen, p, &v))
+            rc = err_set(err, ERR_INVALID, "the load names '%s' twice", p);
+        else
+            idmap_put(&seen, p, 1);
+    }
+    idmap_free(&seen);
+    for (size_t i = 0; !rc && i < l->nsymbols; i++) {
+        const struct store_load_symbol *y = &l->symbols[i];
+        int64_t v;
+        if (!nonempty(y->usr) || !y->name)
+            rc = err_set(err, ERR_INVALID, "symbol %zu of the load has no usr or no name", i);
+        else if (y->file != STORE_LOAD_NONE && y->file >= l->nfiles)
+            rc = err_set(err, ERR_INVALID, "symbol %zu of the load names no file of it", i);
+        else if (idmap_get(&seen, y->usr, &v))
+            rc = err_set(err, ERR_INVALID, "the load holds usr '%s' twice", y->usr);
+        else
+            idmap_put(&seen, y->usr, 1);
+    }
+    idmap_free(&seen);
+    for (size_t i = 0; !rc && i < l->nrefs; i++) {
+        const struct store_load_ref *r = &l->refs[i];
+        if (r->file >= l->nfiles || r->symbol >= l->nsymbols ||
+            (r->context != STORE_LOAD_NONE && r->context >= l->nsymbols))
+            rc = err_set(err, ERR_INVALID, "reference %zu of the load is out of range", i);
+    }
+    for (size_t i = 0; !rc && i < l->nbases; i++) {
+        const struct store_load_base *e = &l->bases[i];
+        if (e->file >= l->nfiles || e->derived >= l->nsymbols || e->base >= l->nsymbols)
+            rc = err_set(err, ERR_INVALID, "base %zu of the load is out of range", i);
+    }
+    return rc;
+}
+
+/* What scope_id does for a symbol: the scope row of its qualified scope, made on first use. */
+static int load_scope(struct wctx *w, const struct store_load_symbol *y, int64_t *out)
+{
+    struct store_symbol sym;
+    memset(&sym, 0, sizeof(sym));
+    sym.scope = y->scope;
+    sym.scope_ns = y->scope_ns;
+    sym.scope_kind = y->scope_kind;
+    return scope_id(w, &sym, out);
+}
+
+static void bind_load_symbol(sqlite3_stmt *s, int base, const struct wctx *w,
+                             const struct store_load *l, size_t i, int64_t scope, const char *sig)
+{
+    const struct store_load_symbol *y = &l->symbols[i];
+    bool located = y->file != STORE_LOAD_NONE;
+    sqlite3_bind_int64(s, base + 1, (int64_t)i + 1);
+    sqlite3_bind_text(s, base + 2, y->usr, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, base + 3, hash_key31(y->usr));
+    sqlite3_bind_text(s, base + 4, y->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, base + 5, scope);
+    sqlite3_bind_int(s, base + 6, (int)y->kind);
+    sqlite3_bind_int(s, base + 7, located && l->files[y->file].is_project);
+    if (located) {
+        sqlite3_bind_int64(s, base + 8, (int64_t)y->file + 1);
+        sqlite3_bind_int64(s, base + 9, y->line);
+        sqlite3_bind_int64(s, base + 10, y->col);
+    } else {
+        sqlite3_bind_null(s, base + 8);
+        sqlite3_bind_null(s, base + 9);
+        sqlite3_bind_null(s, base + 10);
+    }
+    store_bind_text(s, base + 11, sig);
+    sqlite3_bind_int(s, base + 12, located ? (int)y->access : 0);
+    sqlite3_bind_int(s, base + 13, 0);
+    sqlite3_bind_int(s, base + 14, 0);
+    for (int k = 15; k <= 18; k++)
+        sqlite3_bind_null(s, base + k);
+    sqlite3_bind_int64(s, base + 19, w->now);
+    sqlite3_bind_int64(s, base + 20, w->now);
+    sqlite3_bind_int(s, base + 21, located && y->is_definition);
+}
+
+static int load_files(struct wctx *w, const struct store_load *l)
+{
+    uint32_t *count = xcalloc(l->nfiles ? l->nfiles : 1, sizeof(*count));
+    double now = time_now();
+    int rc = 0;
+    for (size_t i = 0; i < l->nsymbols; i++)
+        if (l->symbols[i].file != STORE_LOAD_NONE)
+            count[l->symbols[i].file]++;
+    for (size_t i = 0; !rc && i < l->nfiles; i++) {
+        const struct store_load_file *f = &l->files[i];
+        sqlite3_stmt *s = store_stmt(w->st, STMT_LOAD_FILE);
+        if (s) {
+            sqlite3_bind_int64(s, 1, (int64_t)i + 1);
+            sqlite3_bind_text(s, 2, f->path, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 3, f->hash ? f->hash : "", -1, SQLITE_STATIC);
+            store_bind_text(s, 4, f->args_hash);
+            sqlite3_bind_double(s, 5, now);
+            sqlite3_bind_int64(s, 6, count[i]);
+            sqlite3_bind_int(s, 7, f->is_project);
+            sqlite3_bind_int(s, 8, f->is_header);
+        }
+        rc = run(w, s, "cannot add a file");
+    }
+    free(count);
+    return rc;
+}
+
+/* Symbols in multi-row inserts (their scopes made first, in order), then their declarations. */
+static int load_symbols(struct wctx *w, const struct store_load *l)
+{
+    int64_t scopes[SYM_ROWS];
+    char *sigs[SYM_ROWS] = {0};
+    int rc = 0;
+    for (size_t i = 0; !rc && i < l->nsymbols;) {
+        size_t n = l->nsymbols - i >= SYM_ROWS ? SYM_ROWS : 1;
+        sqlite3_stmt *s;
+        for (size_t k = 0; !rc && k < n; k++) {
+            const struct store_load_symbol *y = &l->symbols[i + k];
+            rc = load_scope(w, y, &scopes[k]);
+            if (y->file != STORE_LOAD_NONE)
+                sigs[k] = store_sig_pack(y->signature, y->scope, y->name);
+        }
+        s = rc ? NULL : store_stmt(w->st, n == SYM_ROWS ? STMT_SYM_ROWS : STMT_SYM_ROW);
+        for (size_t k = 0; s && k < n; k++)
+            bind_load_symbol(s, (int)k * 21, w, l, i + k, scopes[k], sigs[k]);
+        if (!rc)
+            rc = run(w, s, "cannot add a symbol");
+        for (size_t k = 0; k < n; k++) {
+            free(sigs[k]);
+            sigs[k] = NULL;
+        }
+        i += n;
+    }
+    for (size_t i = 0; !rc && i < l->nsymbols;) {
+        size_t idx[STORE_INSERT_MANY], n = 0;
+        sqlite3_stmt *s;
+        /* the next declared symbols, as many as one insert takes */
+        while (i < l->nsymbols && n < STORE_INSERT_MANY) {
+            if (l->symbols[i].file != STORE_LOAD_NONE)
+                idx[n++] = i;
+            i++;
+        }
+        for (size_t at = 0; !rc && at < n;) {
+            size_t m = rows_per_insert(n - at);
+            s = store_stmt(w->st, m == STORE_INSERT_MANY  ? STMT_DECL_INSERT_MANY
+                                  : m == STORE_INSERT_FEW ? STMT_DECL_INSERT_FEW
+                                                          : STMT_DECL_INSERT);
+            for (size_t k = 0; s && k < m; k++) {
+                const struct store_load_symbol *y = &l->symbols[idx[at + k]];
+                int p = (int)(k * 9);
+                sqlite3_bind_int64(s, p + 1, (int64_t)y->file + 1);
+                sqlite3_bind_int64(s, p + 2, (int64_t)idx[at + k] + 1);
+                sqlite3_bind_int64(s, p + 3, y->line);
+                sqlite3_bind_int64(s, p + 4, y->col);
+                sqlite3_bind_int(s, p + 5, y->is_definition);
+                sqlite3_bind_int64(s, p + 6, y->line);
+                sqlite3_bind_int64(s, p + 7, y->col);
+                sqlite3_bind_int64(s, p + 8, y->line);
+                sqlite3_bind_int64(s, p + 9, y->col);
+            }
+            rc = run(w, s, "cannot add a declaration");
+            at += m;
+        }
+    }
+    return rc;
+}
+
+static int load_edges(struct wctx *w, const struct store_load *l)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < l->nrefs;) {
+        size_t n = rows_per_insert(l->nrefs - i);
+        sqlite3_stmt *s = store_stmt(w->st, n == STORE_INSERT_MANY  ? STMT_REF_INSERT_MANY
+                                            : n == STORE_INSERT_FEW ? STMT_REF_INSERT_FEW
+                                                                    : STMT_REF_INSERT);
+        for (size_t k = 0; s && k < n; k++) {
+            const struct store_load_ref *r = &l->refs[i + k];
+            int p = (int)(k * 6);
+            sqlite3_bind_int64(s, p + 1, (int64_t)r->file + 1);
+            sqlite3_bind_int64(s, p + 2, r->line);
+            sqlite3_bind_int64(s, p + 3, r->col);
+            sqlite3_bind_int64(s, p + 4, (int64_t)r->symbol + 1);
+            sqlite3_bind_int(s, p + 5, (int)r->roles);
+            if (r->context != STORE_LOAD_NONE)
+                sqlite3_bind_int64(s, p + 6, (int64_t)r->context + 1);
+            else
+                sqlite3_bind_null(s, p + 6);
+        }
+        rc = run(w, s, "cannot add a reference");
+        i += n;
+    }
+    for (size_t i = 0; !rc && i < l->nbases; i++) {
+        const struct store_load_base *e = &l->bases[i];
+        sqlite3_stmt *s = store_stmt(w->st, STMT_BASE_INSERT);
+        if (s) {
+            sqlite3_bind_int64(s, 1, (int64_t)e->file + 1);
+            sqlite3_bind_int64(s, 2, (int64_t)e->derived + 1);
+            sqlite3_bind_int64(s, 3, (int64_t)e->base + 1);
+            sqlite3_bind_int(s, 4, (int)e->access);
+            sqlite3_bind_int(s, 5, e->is_virtual);
+            sqlite3_bind_int64(s, 6, e->line);
+            sqlite3_bind_int64(s, 7, e->col);
+        }
+        rc = run(w, s, "cannot add a base class");
+    }
+    return rc;
+}
+
+int store_bulk_load(struct store *st, const struct store_load *l, struct err *err)
+{
+    struct bulk_cache *c = st->bulk_cache;
+    struct wctx w = {.st = st, .err = err};
+    int64_t any = 1;
+    int rc;
+
+    if (!st->in_bulk || !c || !c->complete || !c->assign_ids || c->next_id != 1 ||
+        store_query_int(st, "SELECT EXISTS(SELECT 1 FROM files)", &any, NULL) != 0 || any)
+        return err_set(err, ERR_INVALID,
+                       "a whole dataset loads only into an empty cache, in bulk mode, first");
+    rc = load_check(l, err);
+    if (rc)
+        return rc;
+    if (!st->bulk_txn_open) {
+        rc = store_txn_begin(st, err);
+        if (rc)
+            return rc;
+        st->bulk_txn_open = true;
+    }
+    w.now = (int64_t)time_now();
+    rc = load_files(&w, l);
+    if (!rc)
+        rc = load_symbols(&w, l);
+    if (!rc)
+        rc = load_edges(&w, l);
+    idmap_free(&w.scope_ids);
+    if (rc) {
+        store_txn_rollback(st);
+        st->bulk_txn_open = false;
+        fts_side_invalidate(st);
+    }
+    /* the bulk cache does not know these usrs: later writes look them up in SQL */
+    bulk_cache_invalidate(st);
+    c->next_id = (int64_t)l->nsymbols + 1;
     return rc;
 }

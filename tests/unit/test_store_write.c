@@ -720,6 +720,205 @@ static void test_bulk_rollback_restores_placeholders(void **state)
     free(b);
 }
 
+/* ---- store_bulk_load: a whole dataset at once ------------------------------------------- */
+
+static const struct store_load_file load_files_v[] = {
+    {"/load/a.cpp", "hash-a", "args-a", true, false},
+    {"/load/b.h", "hash-b", NULL, true, true},
+    {"/load/c.cpp", NULL, NULL, false, false},
+};
+
+static const struct store_load_symbol load_syms_v[] = {
+    /* 0 */ {"c:@N@ns@S@Base", "Base", "ns", "ns", STORE_KIND_NAMESPACE, STORE_KIND_CLASS, NULL,
+             STORE_ACCESS_PUBLIC, 1, 3, 7, true},
+    /* 1 */
+    {"c:@N@ns@S@Derived", "Derived", "ns", "ns", STORE_KIND_NAMESPACE, STORE_KIND_STRUCT, NULL,
+     STORE_ACCESS_PUBLIC, 1, 9, 8, true},
+    /* 2 */
+    {"c:@N@ns@S@Derived@F@run#", "run", "ns::Derived", "ns", STORE_KIND_CLASS, STORE_KIND_METHOD,
+     "void ns::Derived::run() const", STORE_ACCESS_PROTECTED, 0, 4, 15, true},
+    /* 3 */
+    {"c:@F@main#", "main", NULL, NULL, STORE_KIND_NAMESPACE, STORE_KIND_FUNCTION, "int main()",
+     STORE_ACCESS_PUBLIC, 0, 10, 5, true},
+    /* 4 */
+    {"c:@F@helper#", "helper", "", "", STORE_KIND_NAMESPACE, STORE_KIND_FUNCTION,
+     "static int helper(int)", STORE_ACCESS_PUBLIC, 2, 2, 12, false},
+    /* 5: placeholders */
+    {"c:@F@printf", "printf", NULL, NULL, STORE_KIND_NAMESPACE, STORE_KIND_UNKNOWN, NULL, 0,
+     STORE_LOAD_NONE, 0, 0, false},
+    /* 6 */
+    {"cidx-legacy-base:Ext", "Ext", NULL, NULL, STORE_KIND_NAMESPACE, STORE_KIND_CLASS, NULL, 0,
+     STORE_LOAD_NONE, 0, 0, false},
+};
+
+static const struct store_load_ref load_refs_v[] = {
+    {0, 10, 5, 2, 3, STORE_ROLE_CALL}, {0, 10, 5, 5, 3, STORE_ROLE_CALL},
+    {0, 10, 6, 5, 3, STORE_ROLE_CALL}, {0, 4, 15, 4, 2, STORE_ROLE_CALL},
+    {2, 2, 12, 5, 4, STORE_ROLE_CALL}, {2, 2, 13, 3, STORE_LOAD_NONE, STORE_ROLE_CALL},
+};
+
+static const struct store_load_base load_bases_v[] = {
+    {1, 1, 0, STORE_ACCESS_PUBLIC, false, 9, 8},
+    {1, 1, 6, STORE_ACCESS_PUBLIC, false, 9, 9},
+};
+
+static const struct store_load load_v = {
+    load_files_v, ARRAY_SIZE(load_files_v), load_syms_v,  ARRAY_SIZE(load_syms_v),
+    load_refs_v,  ARRAY_SIZE(load_refs_v),  load_bases_v, ARRAY_SIZE(load_bases_v)};
+
+/* The same data written file by file. */
+static void write_load_per_file(struct store *st, const struct store_load *l)
+{
+    for (size_t f = 0; f < l->nfiles; f++) {
+        struct store_symbol syms[8];
+        struct store_ref refs[8];
+        struct store_base bases[4];
+        struct store_file_batch b = {0};
+        struct err e = {0};
+        b.path = l->files[f].path;
+        b.hash = l->files[f].hash;
+        b.args_hash = l->files[f].args_hash;
+        b.is_project = l->files[f].is_project;
+        b.is_header = l->files[f].is_header;
+        for (size_t i = 0; i < l->nsymbols; i++) {
+            const struct store_load_symbol *y = &l->symbols[i];
+            struct store_symbol *s;
+            if (y->file != f)
+                continue;
+            s = &syms[b.nsymbols++];
+            memset(s, 0, sizeof(*s));
+            s->usr = y->usr;
+            s->name = y->name;
+            s->scope = y->scope;
+            s->scope_ns = y->scope_ns;
+            s->scope_kind = y->scope_kind;
+            s->kind = y->kind;
+            s->signature = y->signature;
+            s->access = y->access;
+            s->is_definition = y->is_definition;
+            s->range.line = s->range.end_line = y->line;
+            s->range.col = s->range.end_col = y->col;
+        }
+        for (size_t i = 0; i < l->nrefs; i++) {
+            const struct store_load_ref *r = &l->refs[i];
+            struct store_ref *o;
+            if (r->file != f)
+                continue;
+            o = &refs[b.nrefs++];
+            memset(o, 0, sizeof(*o));
+            o->usr = l->symbols[r->symbol].usr;
+            o->target_name = l->symbols[r->symbol].name;
+            o->target_kind = l->symbols[r->symbol].kind;
+            o->context_usr = r->context == STORE_LOAD_NONE ? NULL : l->symbols[r->context].usr;
+            o->line = r->line;
+            o->col = r->col;
+            o->roles = r->roles;
+        }
+        for (size_t i = 0; i < l->nbases; i++) {
+            const struct store_load_base *x = &l->bases[i];
+            struct store_base *o;
+            if (x->file != f)
+                continue;
+            o = &bases[b.nbases++];
+            memset(o, 0, sizeof(*o));
+            o->derived_usr = l->symbols[x->derived].usr;
+            o->base_usr = l->symbols[x->base].usr;
+            o->base_name = l->symbols[x->base].name;
+            o->access = x->access;
+            o->is_virtual = x->is_virtual;
+            o->line = x->line;
+            o->col = x->col;
+        }
+        b.symbols = syms;
+        b.refs = refs;
+        b.bases = bases;
+        TU_OK(store_file_replace(st, &b, &e), &e);
+    }
+}
+
+static void test_bulk_load_equals_per_file(void **state)
+{
+    char *a = tu_tmpdir("load-perfile"), *b = tu_tmpdir("load-whole");
+    struct store *sa = tu_open(a, 0), *sb = tu_open(b, 0);
+    struct err e = {0};
+    char *da, *db;
+    (void)state;
+
+    write_load_per_file(sa, &load_v);
+    TU_OK(store_bulk_begin(sb, &e), &e);
+    TU_OK(store_bulk_load(sb, &load_v, &e), &e);
+    TU_OK(store_bulk_end(sb, &e), &e);
+    assert_true(sb->fts_side_used);
+    tu_assert_healthy(sa);
+    tu_assert_healthy(sb);
+    da = dump(a);
+    db = dump(b);
+    assert_string_equal(da, db);
+    /* the signature is stored packed (the qualified name as one mark), the placeholders are
+       there, unsearchable */
+    assert_non_null(strstr(db, "void \x1d() const"));
+    assert_non_null(strstr(db, "c:@F@printf|printf||0|0|NULL"));
+    assert_int_equal(search_total(sb, "run", true), search_total(sa, "run", true));
+    assert_int_equal(search_total(sb, "printf", true), 0);
+    assert_int_equal(search_total(sb, "Derived", true), 1);
+    free(da);
+    free(db);
+    store_close(sa);
+    store_close(sb);
+    tu_rmtree(a);
+    tu_rmtree(b);
+    free(a);
+    free(b);
+}
+
+static void test_bulk_load_refuses(void **state)
+{
+    char *dir = tu_tmpdir("load-refuse");
+    struct store *st = tu_open(dir, 0);
+    struct store_load_symbol twice[2], bad_ref_syms[1];
+    struct store_load_ref bad_ref = {0, 1, 1, 7, STORE_LOAD_NONE, STORE_ROLE_CALL};
+    struct store_load_file rel = {"load/a.cpp", NULL, NULL, true, false};
+    struct store_load l;
+    struct err e = {0};
+    (void)state;
+
+    /* not in bulk mode */
+    assert_int_equal(store_bulk_load(st, &load_v, &e), ERR_INVALID);
+    TU_OK(store_bulk_begin(st, &e), &e);
+    /* a usr twice, a reference out of range, a relative path: nothing is written */
+    memcpy(twice, load_syms_v, sizeof(twice));
+    twice[1].usr = twice[0].usr;
+    l = (struct store_load){load_files_v, ARRAY_SIZE(load_files_v), twice, 2, NULL, 0, NULL, 0};
+    assert_int_equal(store_bulk_load(st, &l, &e), ERR_INVALID);
+    assert_non_null(strstr(e.msg, "twice"));
+    memcpy(bad_ref_syms, load_syms_v, sizeof(bad_ref_syms));
+    l = (struct store_load){load_files_v, 1, bad_ref_syms, 1, &bad_ref, 1, NULL, 0};
+    assert_int_equal(store_bulk_load(st, &l, &e), ERR_INVALID);
+    l = (struct store_load){&rel, 1, NULL, 0, NULL, 0, NULL, 0};
+    assert_int_equal(store_bulk_load(st, &l, &e), ERR_INVALID);
+    /* a name longer than the connection takes: the load fails in SQL and leaves nothing */
+    {
+        int old = sqlite3_limit(st->db, SQLITE_LIMIT_LENGTH, 4);
+        assert_int_not_equal(store_bulk_load(st, &load_v, &e), 0);
+        sqlite3_limit(st->db, SQLITE_LIMIT_LENGTH, old);
+    }
+    TU_OK(store_bulk_end(st, &e), &e);
+    tu_assert_healthy(st);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM symbols"), 0);
+    assert_int_equal(count_sql(dir, "SELECT count(*) FROM files"), 0);
+    /* loaded once, a second load is refused: the cache is no longer empty */
+    TU_OK(store_bulk_begin(st, &e), &e);
+    TU_OK(store_bulk_load(st, &load_v, &e), &e);
+    TU_OK(store_bulk_end(st, &e), &e);
+    TU_OK(store_bulk_begin(st, &e), &e);
+    assert_int_equal(store_bulk_load(st, &load_v, &e), ERR_INVALID);
+    TU_OK(store_bulk_end(st, &e), &e);
+    tu_assert_healthy(st);
+    store_close(st);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 static void test_bulk_is_exclusive(void **state)
 {
     char *dir = tu_tmpdir("bulkx");
@@ -944,6 +1143,8 @@ int main(void)
         cmocka_unit_test(test_bulk_late_declared_placeholders),
         cmocka_unit_test(test_bulk_search_index_built_aside),
         cmocka_unit_test(test_bulk_rollback_restores_placeholders),
+        cmocka_unit_test(test_bulk_load_equals_per_file),
+        cmocka_unit_test(test_bulk_load_refuses),
         cmocka_unit_test(test_bulk_is_exclusive),
         cmocka_unit_test(test_metadata_and_records),
         cmocka_unit_test(test_query_stats),
