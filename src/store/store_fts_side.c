@@ -26,6 +26,9 @@
 #include "store_int.h"
 
 #define EVENTS_PER_CHUNK 2048
+/* Chunks waiting for the thread before the writer waits for it: the queue's memory is bounded
+   (~2 MB of events and their names), whatever the size of the load. */
+#define MAX_QUEUED_CHUNKS 32
 
 struct fts_event {
     int64_t id;
@@ -45,8 +48,10 @@ struct fts_side {
     pthread_t thread;
     bool thread_running;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    pthread_cond_t cv;             /* the thread waits for chunks */
+    pthread_cond_t room;           /* the writer waits for the queue to shrink */
     struct fts_chunk *head, *tail; /* handed to the thread */
+    size_t queued;                 /* chunks in head..tail (under mu) */
     struct fts_chunk *cur;         /* being filled by the writer */
     bool input_closed;             /* no more events (under mu) */
     bool invalid;                  /* the writer's view: the events no longer match the rows */
@@ -145,6 +150,8 @@ static void *side_main(void *arg)
             pthread_cond_wait(&fs->cv, &fs->mu);
         list = fs->head;
         fs->head = fs->tail = NULL;
+        fs->queued = 0;
+        pthread_cond_signal(&fs->room);
         if (!list && fs->input_closed) {
             pthread_mutex_unlock(&fs->mu);
             break;
@@ -169,6 +176,9 @@ static void push_cur(struct fts_side *fs)
         return;
     fs->cur = NULL;
     pthread_mutex_lock(&fs->mu);
+    while (fs->queued >= MAX_QUEUED_CHUNKS && !fs->failed)
+        pthread_cond_wait(&fs->room, &fs->mu);
+    fs->queued++;
     if (fs->tail)
         fs->tail->next = c;
     else
@@ -238,6 +248,7 @@ void fts_side_stop(struct store *st)
     sqlite3_close(fs->db);
     pthread_mutex_destroy(&fs->mu);
     pthread_cond_destroy(&fs->cv);
+    pthread_cond_destroy(&fs->room);
     free(fs);
     st->fts_side = NULL;
 }
@@ -260,6 +271,7 @@ bool fts_side_start(struct store *st)
     fs = xcalloc(1, sizeof(*fs));
     pthread_mutex_init(&fs->mu, NULL);
     pthread_cond_init(&fs->cv, NULL);
+    pthread_cond_init(&fs->room, NULL);
     st->fts_side = fs;
     create = xstrdup(STORE_FTS_CREATE);
     store_sqlite_setup();
