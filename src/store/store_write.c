@@ -943,6 +943,68 @@ static size_t rows_per_insert(size_t left)
                                       : 1;
 }
 
+/* The INSERT of n declarations (rows_per_insert's sizes). */
+static sqlite3_stmt *decl_stmt(struct store *st, size_t n)
+{
+    return store_stmt(st, n == STORE_INSERT_MANY  ? STMT_DECL_INSERT_MANY
+                          : n == STORE_INSERT_FEW ? STMT_DECL_INSERT_FEW
+                                                  : STMT_DECL_INSERT);
+}
+
+/* The INSERT of n references (rows_per_insert's sizes). */
+static sqlite3_stmt *ref_stmt(struct store *st, size_t n)
+{
+    return store_stmt(st, n == STORE_INSERT_MANY  ? STMT_REF_INSERT_MANY
+                          : n == STORE_INSERT_FEW ? STMT_REF_INSERT_FEW
+                                                  : STMT_REF_INSERT);
+}
+
+/* One declaration row at parameter p + 1.. (9 columns). */
+static void bind_decl(sqlite3_stmt *s, int p, int64_t file, int64_t id, bool is_def,
+                      const struct store_range *r, int64_t ext_line, int64_t ext_col)
+{
+    sqlite3_bind_int64(s, p + 1, file);
+    sqlite3_bind_int64(s, p + 2, id);
+    sqlite3_bind_int64(s, p + 3, r->line);
+    sqlite3_bind_int64(s, p + 4, r->col);
+    sqlite3_bind_int(s, p + 5, is_def);
+    sqlite3_bind_int64(s, p + 6, r->end_line ? r->end_line : r->line);
+    sqlite3_bind_int64(s, p + 7, r->end_line ? r->end_col : r->col);
+    sqlite3_bind_int64(s, p + 8, ext_line ? ext_line : r->line);
+    sqlite3_bind_int64(s, p + 9, ext_line ? ext_col : r->col);
+}
+
+/* One reference row at parameter p + 1.. (6 columns); context 0: none. */
+static void bind_ref(sqlite3_stmt *s, int p, int64_t file, int64_t line, int64_t col, int64_t id,
+                     unsigned roles, int64_t context)
+{
+    sqlite3_bind_int64(s, p + 1, file);
+    sqlite3_bind_int64(s, p + 2, line);
+    sqlite3_bind_int64(s, p + 3, col);
+    sqlite3_bind_int64(s, p + 4, id);
+    sqlite3_bind_int(s, p + 5, (int)roles);
+    if (context)
+        sqlite3_bind_int64(s, p + 6, context);
+    else
+        sqlite3_bind_null(s, p + 6);
+}
+
+static int insert_base(struct wctx *w, int64_t file, int64_t derived, int64_t base,
+                       enum store_access access, bool is_virtual, int64_t line, int64_t col)
+{
+    sqlite3_stmt *s = store_stmt(w->st, STMT_BASE_INSERT);
+    if (s) {
+        sqlite3_bind_int64(s, 1, file);
+        sqlite3_bind_int64(s, 2, derived);
+        sqlite3_bind_int64(s, 3, base);
+        sqlite3_bind_int(s, 4, (int)access);
+        sqlite3_bind_int(s, 5, is_virtual);
+        sqlite3_bind_int64(s, 6, line);
+        sqlite3_bind_int64(s, 7, col);
+    }
+    return run(w, s, "cannot add a base class");
+}
+
 static int write_records(struct wctx *w, const struct store_file_batch *b, size_t *nsymbols)
 {
     struct merged *ms = NULL;
@@ -981,26 +1043,13 @@ static int write_records(struct wctx *w, const struct store_file_batch *b, size_
     drop_rows(w);
     for (size_t i = 0; !rc && i < b->nsymbols;) {
         size_t n = rows_per_insert(b->nsymbols - i);
-        sqlite3_stmt *s = store_stmt(w->st, n == STORE_INSERT_MANY  ? STMT_DECL_INSERT_MANY
-                                            : n == STORE_INSERT_FEW ? STMT_DECL_INSERT_FEW
-                                                                    : STMT_DECL_INSERT);
+        sqlite3_stmt *s = decl_stmt(w->st, n);
         for (size_t k = 0; s && k < n; k++) {
             const struct store_symbol *sym = &b->symbols[i + k];
-            int p = (int)(k * 9);
             int64_t at = 0;
             idmap_get(&byusr, sym->usr, &at);
-            sqlite3_bind_int64(s, p + 1, w->file_id);
-            sqlite3_bind_int64(s, p + 2, ids[at]);
-            sqlite3_bind_int64(s, p + 3, sym->range.line);
-            sqlite3_bind_int64(s, p + 4, sym->range.col);
-            sqlite3_bind_int(s, p + 5, sym->is_definition);
-            sqlite3_bind_int64(s, p + 6,
-                               sym->range.end_line ? sym->range.end_line : sym->range.line);
-            sqlite3_bind_int64(s, p + 7, sym->range.end_line ? sym->range.end_col : sym->range.col);
-            sqlite3_bind_int64(s, p + 8,
-                               sym->extent_start.line ? sym->extent_start.line : sym->range.line);
-            sqlite3_bind_int64(s, p + 9,
-                               sym->extent_start.line ? sym->extent_start.col : sym->range.col);
+            bind_decl(s, (int)(k * 9), w->file_id, ids[at], sym->is_definition, &sym->range,
+                      sym->extent_start.line, sym->extent_start.col);
         }
         rc = run(w, s, "cannot add a declaration");
         i += n;
@@ -1020,45 +1069,22 @@ static int write_records(struct wctx *w, const struct store_file_batch *b, size_
         }
         if (rc)
             break;
-        s = store_stmt(w->st, n == STORE_INSERT_MANY  ? STMT_REF_INSERT_MANY
-                              : n == STORE_INSERT_FEW ? STMT_REF_INSERT_FEW
-                                                      : STMT_REF_INSERT);
-        for (size_t k = 0; s && k < n; k++) {
-            const struct store_ref *r = &b->refs[i + k];
-            int p = (int)(k * 6);
-            sqlite3_bind_int64(s, p + 1, w->file_id);
-            sqlite3_bind_int64(s, p + 2, r->line);
-            sqlite3_bind_int64(s, p + 3, r->col);
-            sqlite3_bind_int64(s, p + 4, tid[k]);
-            sqlite3_bind_int(s, p + 5, (int)r->roles);
-            if (cid[k])
-                sqlite3_bind_int64(s, p + 6, cid[k]);
-            else
-                sqlite3_bind_null(s, p + 6);
-        }
+        s = ref_stmt(w->st, n);
+        for (size_t k = 0; s && k < n; k++)
+            bind_ref(s, (int)(k * 6), w->file_id, b->refs[i + k].line, b->refs[i + k].col, tid[k],
+                     b->refs[i + k].roles, cid[k]);
         rc = run(w, s, "cannot add a reference");
         i += n;
     }
     for (size_t i = 0; !rc && i < b->nbases; i++) {
         const struct store_base *e = &b->bases[i];
         int64_t did = 0, bid = 0;
-        sqlite3_stmt *s;
         rc = ensure_symbol(w, e->derived_usr, NULL, STORE_KIND_CLASS, &did);
         if (!rc)
             rc = ensure_symbol(w, e->base_usr, e->base_name, STORE_KIND_CLASS, &bid);
         if (rc)
             break;
-        s = store_stmt(w->st, STMT_BASE_INSERT);
-        if (s) {
-            sqlite3_bind_int64(s, 1, w->file_id);
-            sqlite3_bind_int64(s, 2, did);
-            sqlite3_bind_int64(s, 3, bid);
-            sqlite3_bind_int(s, 4, (int)e->access);
-            sqlite3_bind_int(s, 5, e->is_virtual);
-            sqlite3_bind_int64(s, 6, e->line);
-            sqlite3_bind_int64(s, 7, e->col);
-        }
-        rc = run(w, s, "cannot add a base class");
+        rc = insert_base(w, w->file_id, did, bid, e->access, e->is_virtual, e->line, e->col);
     }
     for (size_t i = 0; !rc && i < b->noverrides; i++) {
         const struct store_override *o = &b->overrides[i];
@@ -1692,21 +1718,12 @@ static int load_symbols(struct wctx *w, const struct store_load *l)
         }
         for (size_t at = 0; !rc && at < n;) {
             size_t m = rows_per_insert(n - at);
-            s = store_stmt(w->st, m == STORE_INSERT_MANY  ? STMT_DECL_INSERT_MANY
-                                  : m == STORE_INSERT_FEW ? STMT_DECL_INSERT_FEW
-                                                          : STMT_DECL_INSERT);
+            s = decl_stmt(w->st, m);
             for (size_t k = 0; s && k < m; k++) {
                 const struct store_load_symbol *y = &l->symbols[idx[at + k]];
-                int p = (int)(k * 9);
-                sqlite3_bind_int64(s, p + 1, (int64_t)y->file + 1);
-                sqlite3_bind_int64(s, p + 2, (int64_t)idx[at + k] + 1);
-                sqlite3_bind_int64(s, p + 3, y->line);
-                sqlite3_bind_int64(s, p + 4, y->col);
-                sqlite3_bind_int(s, p + 5, y->is_definition);
-                sqlite3_bind_int64(s, p + 6, y->line);
-                sqlite3_bind_int64(s, p + 7, y->col);
-                sqlite3_bind_int64(s, p + 8, y->line);
-                sqlite3_bind_int64(s, p + 9, y->col);
+                struct store_range r = {y->line, y->col, y->line, y->col};
+                bind_decl(s, (int)(k * 9), (int64_t)y->file + 1, (int64_t)idx[at + k] + 1,
+                          y->is_definition, &r, 0, 0);
             }
             rc = run(w, s, "cannot add a declaration");
             at += m;
@@ -1720,38 +1737,19 @@ static int load_edges(struct wctx *w, const struct store_load *l)
     int rc = 0;
     for (size_t i = 0; !rc && i < l->nrefs;) {
         size_t n = rows_per_insert(l->nrefs - i);
-        sqlite3_stmt *s = store_stmt(w->st, n == STORE_INSERT_MANY  ? STMT_REF_INSERT_MANY
-                                            : n == STORE_INSERT_FEW ? STMT_REF_INSERT_FEW
-                                                                    : STMT_REF_INSERT);
+        sqlite3_stmt *s = ref_stmt(w->st, n);
         for (size_t k = 0; s && k < n; k++) {
             const struct store_load_ref *r = &l->refs[i + k];
-            int p = (int)(k * 6);
-            sqlite3_bind_int64(s, p + 1, (int64_t)r->file + 1);
-            sqlite3_bind_int64(s, p + 2, r->line);
-            sqlite3_bind_int64(s, p + 3, r->col);
-            sqlite3_bind_int64(s, p + 4, (int64_t)r->symbol + 1);
-            sqlite3_bind_int(s, p + 5, (int)r->roles);
-            if (r->context != STORE_LOAD_NONE)
-                sqlite3_bind_int64(s, p + 6, (int64_t)r->context + 1);
-            else
-                sqlite3_bind_null(s, p + 6);
+            bind_ref(s, (int)(k * 6), (int64_t)r->file + 1, r->line, r->col, (int64_t)r->symbol + 1,
+                     r->roles, r->context == STORE_LOAD_NONE ? 0 : (int64_t)r->context + 1);
         }
         rc = run(w, s, "cannot add a reference");
         i += n;
     }
     for (size_t i = 0; !rc && i < l->nbases; i++) {
         const struct store_load_base *e = &l->bases[i];
-        sqlite3_stmt *s = store_stmt(w->st, STMT_BASE_INSERT);
-        if (s) {
-            sqlite3_bind_int64(s, 1, (int64_t)e->file + 1);
-            sqlite3_bind_int64(s, 2, (int64_t)e->derived + 1);
-            sqlite3_bind_int64(s, 3, (int64_t)e->base + 1);
-            sqlite3_bind_int(s, 4, (int)e->access);
-            sqlite3_bind_int(s, 5, e->is_virtual);
-            sqlite3_bind_int64(s, 6, e->line);
-            sqlite3_bind_int64(s, 7, e->col);
-        }
-        rc = run(w, s, "cannot add a base class");
+        rc = insert_base(w, (int64_t)e->file + 1, (int64_t)e->derived + 1, (int64_t)e->base + 1,
+                         e->access, e->is_virtual, e->line, e->col);
     }
     return rc;
 }
