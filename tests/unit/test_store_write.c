@@ -477,30 +477,29 @@ static void write_late_declared(struct store *st)
     TU_OK(store_file_replace(st, &c, &e), &e);
 }
 
-static void test_bulk_late_declared_placeholders(void **state)
+/* Writes one dataset file by file (per_file, into one cache) and in a bulk load (bulk, between
+ * store_bulk_begin and store_bulk_end, into another): both must be healthy and dump identically;
+ * then check(bulk cache, per-file cache, dump) looks closer. */
+static void same_as_per_file(const char *name, void (*per_file)(struct store *),
+                             void (*bulk)(struct store *),
+                             void (*check)(struct store *sb, struct store *sa, const char *dump))
 {
-    char *a = tu_tmpdir("late-perfile"), *b = tu_tmpdir("late-bulk");
+    char *a = tu_tmpdir(name), *b = tu_tmpdir(name);
     struct store *sa = tu_open(a, 0), *sb = tu_open(b, 0);
-    struct store_search_result r;
     struct err e = {0};
     char *da, *db;
-    (void)state;
 
-    write_late_declared(sa);
+    per_file(sa);
     TU_OK(store_bulk_begin(sb, &e), &e);
-    write_late_declared(sb);
+    bulk(sb);
     TU_OK(store_bulk_end(sb, &e), &e);
     tu_assert_healthy(sa);
     tu_assert_healthy(sb);
     da = dump(a);
     db = dump(b);
     assert_string_equal(da, db);
-    /* the definition is the location, the declaration's brief is kept */
-    lookup(sb, "c:@F@later#", &r);
-    assert_string_equal(r.rows[0].location.file, "/late/c.cpp");
-    assert_int_equal(r.rows[0].location.line, 3);
-    assert_string_equal(r.rows[0].brief, "Declared here.");
-    store_search_result_release(&r);
+    if (check)
+        check(sb, sa, db);
     free(da);
     free(db);
     store_close(sa);
@@ -509,6 +508,25 @@ static void test_bulk_late_declared_placeholders(void **state)
     tu_rmtree(b);
     free(a);
     free(b);
+}
+
+static void check_late_declared(struct store *sb, struct store *sa, const char *dump)
+{
+    struct store_search_result r;
+    (void)sa;
+    (void)dump;
+    /* the definition is the location, the declaration's brief is kept */
+    lookup(sb, "c:@F@later#", &r);
+    assert_string_equal(r.rows[0].location.file, "/late/c.cpp");
+    assert_int_equal(r.rows[0].location.line, 3);
+    assert_string_equal(r.rows[0].brief, "Declared here.");
+    store_search_result_release(&r);
+}
+
+static void test_bulk_late_declared_placeholders(void **state)
+{
+    (void)state;
+    same_as_per_file("late", write_late_declared, write_late_declared, check_late_declared);
 }
 
 static void test_bulk_equals_per_file(void **state)
@@ -691,33 +709,18 @@ static void write_then_fail(struct store *st)
     free(huge);
 }
 
+static void check_rolled_back(struct store *sb, struct store *sa, const char *dump)
+{
+    (void)sb;
+    (void)sa;
+    assert_non_null(strstr(dump, "c:@F@xx#"));
+    assert_null(strstr(dump, "c:@F@yy#"));
+}
+
 static void test_bulk_rollback_restores_placeholders(void **state)
 {
-    char *a = tu_tmpdir("rb-perfile"), *b = tu_tmpdir("rb-bulk");
-    struct store *sa = tu_open(a, 0), *sb = tu_open(b, 0);
-    struct err e = {0};
-    char *da, *db;
     (void)state;
-
-    write_then_fail(sa);
-    TU_OK(store_bulk_begin(sb, &e), &e);
-    write_then_fail(sb);
-    TU_OK(store_bulk_end(sb, &e), &e);
-    tu_assert_healthy(sa);
-    tu_assert_healthy(sb);
-    da = dump(a);
-    db = dump(b);
-    assert_string_equal(da, db);
-    assert_non_null(strstr(db, "c:@F@xx#"));
-    assert_null(strstr(db, "c:@F@yy#"));
-    free(da);
-    free(db);
-    store_close(sa);
-    store_close(sb);
-    tu_rmtree(a);
-    tu_rmtree(b);
-    free(a);
-    free(b);
+    same_as_per_file("rollback", write_then_fail, write_then_fail, check_rolled_back);
 }
 
 /* ---- store_bulk_load: a whole dataset at once ------------------------------------------- */
@@ -836,39 +839,33 @@ static void write_load_per_file(struct store *st, const struct store_load *l)
     }
 }
 
-static void test_bulk_load_equals_per_file(void **state)
+static void write_load_per_file_v(struct store *st)
 {
-    char *a = tu_tmpdir("load-perfile"), *b = tu_tmpdir("load-whole");
-    struct store *sa = tu_open(a, 0), *sb = tu_open(b, 0);
-    struct err e = {0};
-    char *da, *db;
-    (void)state;
+    write_load_per_file(st, &load_v);
+}
 
-    write_load_per_file(sa, &load_v);
-    TU_OK(store_bulk_begin(sb, &e), &e);
-    TU_OK(store_bulk_load(sb, &load_v, &e), &e);
-    TU_OK(store_bulk_end(sb, &e), &e);
+static void write_load_whole(struct store *st)
+{
+    struct err e = {0};
+    TU_OK(store_bulk_load(st, &load_v, &e), &e);
+}
+
+static void check_load(struct store *sb, struct store *sa, const char *dump)
+{
     assert_true(sb->fts_side_used);
-    tu_assert_healthy(sa);
-    tu_assert_healthy(sb);
-    da = dump(a);
-    db = dump(b);
-    assert_string_equal(da, db);
     /* the signature is stored packed (the qualified name as one mark), the placeholders are
        there, unsearchable */
-    assert_non_null(strstr(db, "void \x1d() const"));
-    assert_non_null(strstr(db, "c:@F@printf|printf||0|0|NULL"));
+    assert_non_null(strstr(dump, "void \x1d() const"));
+    assert_non_null(strstr(dump, "c:@F@printf|printf||0|0|NULL"));
     assert_int_equal(search_total(sb, "run", true), search_total(sa, "run", true));
     assert_int_equal(search_total(sb, "printf", true), 0);
     assert_int_equal(search_total(sb, "Derived", true), 1);
-    free(da);
-    free(db);
-    store_close(sa);
-    store_close(sb);
-    tu_rmtree(a);
-    tu_rmtree(b);
-    free(a);
-    free(b);
+}
+
+static void test_bulk_load_equals_per_file(void **state)
+{
+    (void)state;
+    same_as_per_file("load", write_load_per_file_v, write_load_whole, check_load);
 }
 
 static void test_bulk_load_refuses(void **state)
