@@ -20,7 +20,9 @@
 #include "store_records.h"
 
 /* The schema version this binary writes (see store_schema.c for the history). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
+/* The oldest schema a read-only open reads without migrating (v2 only added an index). */
+#define STORE_SCHEMA_READABLE_MIN 1
 #define STORE_DB_NAME "symbols.db"
 
 struct store;

@@ -203,6 +203,7 @@ void store_bind_text(sqlite3_stmt *s, int idx, const char *v);
 extern const char *const store_stmt_sql[STMT_COUNT_];
 extern const char store_schema_v1_sql[];
 extern const char store_secondary_indexes_sql[];
+extern const char store_refs_callee_index_sql[];
 extern const char store_drop_secondary_indexes_sql[];
 extern const char store_usr_index_sql[];
 extern const char store_drop_usr_index_sql[];

@@ -448,7 +448,9 @@ static int open_attempt(struct store *st, struct err *err)
                        "to rebuild it",
                        st->path, version, CIDX_VERSION, STORE_SCHEMA_VERSION);
     if (st->readonly) {
-        if (version < STORE_SCHEMA_VERSION)
+        /* a v1 cache reads as it is (v2 only adds an index): read-only commands keep working on
+           a cache no writer has upgraded yet */
+        if (version < STORE_SCHEMA_READABLE_MIN)
             return err_set(err, ERR_READONLY,
                            "cache '%s' has schema version %d and needs a migration to %d, but "
                            "it is read-only",

@@ -452,9 +452,25 @@ struct migration {
     int (*from_prev)(struct store *, struct err *);  /* upgrading from version - 1 */
 };
 
+/* v1 -> v2: the covering index of call edges by callee (store_refs_callee_index_sql). A load
+   cut short in bulk mode has its read-only indexes dropped: the end of the load makes it then. */
+static int migrate_v1_v2(struct store *st, struct err *err)
+{
+    char *v = NULL;
+    int rc = store_meta_get(st, "bulk_pending", &v, err);
+    bool pending = !rc && v && !strcmp(v, "1");
+    free(v);
+    if (!rc && !pending)
+        rc = store_exec(st, store_refs_callee_index_sql, err, "cannot build the call index");
+    return rc;
+}
+
 /* The ordered history. A new version adds a row here and its function. */
 static const struct migration migrations[] = {
     {1, "initial schema: symbols, files, edges, FTS5 search", create_v1, migrate_v0_v1},
+    /* from_empty is never used past the first row: an empty file is made v1, then upgraded */
+    {2, "refs_callee: call edges by callee, covering (call paths, callers)", migrate_v1_v2,
+     migrate_v1_v2},
 };
 
 static int record_version(struct store *st, const struct migration *m, struct err *err)
@@ -478,16 +494,17 @@ static int record_version(struct store *st, const struct migration *m, struct er
 int store_schema_ensure(struct store *st, struct err *err)
 {
     int version = -1, rc;
-    bool backed_up = false;
+    bool backed_up = false, fresh;
 
     rc = store_schema_version(st, &version, err);
     if (rc || version == STORE_SCHEMA_VERSION)
         return rc;
+    fresh = version < 0; /* a new file goes through every version: nothing to back up */
     for (size_t i = 0; i < ARRAY_SIZE(migrations); i++) {
         const struct migration *m = &migrations[i];
         if (m->version <= version)
             continue;
-        if (version >= 0 && !backed_up && !(st->flags & STORE_OPEN_NO_BACKUP)) {
+        if (!fresh && !backed_up && !(st->flags & STORE_OPEN_NO_BACKUP)) {
             char reason[64];
             char *path = NULL;
             snprintf(reason, sizeof(reason), "pre-migration-v%d-v%d", version,

@@ -170,6 +170,16 @@ const char store_schema_v1_sql[] =
 const char store_usr_index_sql[] = "CREATE INDEX IF NOT EXISTS symbols_usr ON symbols(usr_key)";
 const char store_drop_usr_index_sql[] = "DROP INDEX IF EXISTS symbols_usr";
 
+/*
+ * Schema v2: the call edges by callee, covering (a caller, its sites, in order), for the backward
+ * walks of call paths and the callers of a function; without it each caller lookup reads every
+ * reference of the function and sorts.
+ */
+#define REFS_CALLEE_INDEX_SQL                                                                      \
+    "CREATE INDEX IF NOT EXISTS refs_callee ON refs(symbol_id, context_id, file_id, line, col,"    \
+    " roles) WHERE roles & 16 AND context_id IS NOT NULL"
+const char store_refs_callee_index_sql[] = REFS_CALLEE_INDEX_SQL;
+
 /* Indexes that only reads need: bulk mode drops them and builds them once at the end. */
 const char store_secondary_indexes_sql[] =
     "CREATE INDEX IF NOT EXISTS symbols_name ON symbols(is_project, name COLLATE NOCASE, kind,\n"
@@ -177,7 +187,8 @@ const char store_secondary_indexes_sql[] =
     "CREATE INDEX IF NOT EXISTS symbols_scope ON symbols(scope_id) WHERE file_id IS NOT NULL;\n"
 
     "CREATE INDEX IF NOT EXISTS refs_symbol ON refs(symbol_id);\n"
-    "CREATE INDEX IF NOT EXISTS refs_caller ON refs(context_id, symbol_id) WHERE roles & 16;\n"
+    "CREATE INDEX IF NOT EXISTS refs_caller ON refs(context_id, symbol_id) WHERE roles & "
+    "16;\n" REFS_CALLEE_INDEX_SQL ";\n"
     "CREATE INDEX IF NOT EXISTS includes_included ON includes(included_id);\n";
 
 const char store_drop_secondary_indexes_sql[] = "DROP INDEX IF EXISTS symbols_name;\n"
@@ -185,6 +196,7 @@ const char store_drop_secondary_indexes_sql[] = "DROP INDEX IF EXISTS symbols_na
                                                 "DROP INDEX IF EXISTS symbols_file;\n"
                                                 "DROP INDEX IF EXISTS refs_symbol;\n"
                                                 "DROP INDEX IF EXISTS refs_caller;\n"
+                                                "DROP INDEX IF EXISTS refs_callee;\n"
                                                 "DROP INDEX IF EXISTS includes_included;\n";
 
 /*

@@ -1,5 +1,5 @@
 /*
- * test_store_migrate.c - schema versions of the cache: a new cache gets the whole v1 schema, an
+ * test_store_migrate.c - schema versions of the cache: a new cache gets the whole v2 schema, an
  * older cache (the bare v0 table, the Python plan's own schema) is migrated after a backup with
  * every row kept, a failed migration leaves the old database as it was, and a cache from a
  * newer cidx is refused and left byte-for-byte untouched.
@@ -53,8 +53,9 @@ static void test_new_cache_has_whole_schema(void **state)
     assert_true(tu_raw_has_object(db, "view", "plan_symbols"));
     /* the plan's 14 symbol fields plus created_at and updated_at */
     assert_int_equal(tu_raw_int(db, "SELECT count(*) FROM pragma_table_info('plan_symbols')"), 16);
-    assert_int_equal(tu_raw_int(db, "SELECT count(*) FROM schema_version"), 1);
-    assert_int_equal(tu_raw_int(db, "SELECT max(version) FROM schema_version"), 1);
+    assert_int_equal(tu_raw_int(db, "SELECT count(*) FROM schema_version"), 2);
+    assert_int_equal(tu_raw_int(db, "SELECT max(version) FROM schema_version"), 2);
+    assert_true(tu_raw_has_object(db, "index", "refs_callee"));
     assert_int_equal(
         tu_raw_int(db, "SELECT count(*) FROM cache_metadata WHERE key = 'last_vacuum'"), 1);
     sqlite3_close(db);
@@ -86,7 +87,7 @@ static void test_newer_schema_refused_untouched(void **state)
 
     db = tu_raw_open(path);
     tu_raw_exec(db, "INSERT INTO schema_version(version, applied_at, description)"
-                    " VALUES (2, 0, 'from the future')");
+                    " VALUES (3, 0, 'from the future')");
     sqlite3_close(db);
     assert_false(fs_exists(wal));
     tu_snapshot_take(&snap, path);
@@ -95,7 +96,7 @@ static void test_newer_schema_refused_untouched(void **state)
     rc = store_open(&st, dir, 0, &e);
     assert_int_equal(rc, ERR_VERSION);
     assert_null(st);
-    if (!strstr(e.msg, "schema version 2") || !strstr(e.msg, "schema version 1"))
+    if (!strstr(e.msg, "schema version 3") || !strstr(e.msg, "schema version 2"))
         fail_msg("the message should name both versions: %s", e.msg);
     assert_true(tu_snapshot_same(&snap, path));
 
@@ -112,7 +113,7 @@ static void test_newer_schema_refused_untouched(void **state)
 
     /* the committed data was never touched: drop the future row and it is all there */
     db = tu_raw_open(path);
-    tu_raw_exec(db, "DELETE FROM schema_version WHERE version = 2");
+    tu_raw_exec(db, "DELETE FROM schema_version WHERE version = 3");
     sqlite3_close(db);
     st = tu_open(dir, 0);
     assert_int_equal(tu_search_exact_count(st, "kept_7"), 1);
@@ -152,7 +153,7 @@ static void test_migrate_bare_v0(void **state)
 {
     char *dir = tu_tmpdir("v0");
     char *path = db_path_of(dir);
-    char *prefix = xasprintf("%s.bak.pre-migration-v0-v1.", path);
+    char *prefix = xasprintf("%s.bak.pre-migration-v0-v2.", path);
     struct store_backup_info *backups = NULL;
     const struct store_backup_info *bk;
     struct store *st;
@@ -181,7 +182,7 @@ static void test_migrate_bare_v0(void **state)
     store_close(st);
 
     db = tu_raw_open(path);
-    assert_int_equal(tu_raw_int(db, "SELECT max(version) FROM schema_version"), 1);
+    assert_int_equal(tu_raw_int(db, "SELECT max(version) FROM schema_version"), 2);
     assert_int_equal(tu_raw_int(db, "SELECT count(*) FROM symbols WHERE file_id IS NOT NULL"),
                      V0_ROWS);
     assert_int_equal(tu_raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v0'"),
@@ -190,7 +191,7 @@ static void test_migrate_bare_v0(void **state)
 
     /* the backup holds the original database */
     TU_OK(store_backup_list(dir, &backups, &nb, &e), &e);
-    bk = find_backup(backups, nb, "pre-migration-v0-v1");
+    bk = find_backup(backups, nb, "pre-migration-v0-v2");
     if (!bk)
         fail_msg("no pre-migration backup among %zu backups", nb);
     assert_true(str_starts_with(bk->path, prefix));
@@ -264,7 +265,7 @@ static void test_migrate_plan_schema(void **state)
     store_close(st);
 
     db = tu_raw_open(path);
-    assert_int_equal(tu_raw_int(db, "SELECT max(version) FROM schema_version"), 1);
+    assert_int_equal(tu_raw_int(db, "SELECT max(version) FROM schema_version"), 2);
     assert_true(tu_raw_has_object(db, "table", "scopes"));
     assert_int_equal(tu_raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v0'"),
                      0);
@@ -303,7 +304,7 @@ static void test_migrate_plan_schema(void **state)
     sqlite3_close(db);
 
     TU_OK(store_backup_list(dir, &backups, &nb, &e), &e);
-    assert_non_null(find_backup(backups, nb, "pre-migration-v0-v1"));
+    assert_non_null(find_backup(backups, nb, "pre-migration-v0-v2"));
     store_backup_list_free(backups, nb);
 
     free(path);
@@ -373,11 +374,77 @@ static void test_failed_migration_leaves_v0_intact(void **state)
     free(dir);
 }
 
+/* A v1 cache (no refs_callee) is upgraded in place after a backup: the index is built, the
+ * answers and the health stay, and it is used for the callers of a function. */
+static void test_migrate_v1_v2(void **state)
+{
+    char *dir = tu_tmpdir("v1v2");
+    char *path = db_path_of(dir);
+    struct store_backup_info *backups = NULL;
+    struct store *st;
+    struct err e = {0};
+    size_t nb = 0;
+    sqlite3 *db;
+
+    (void)state;
+    st = tu_open(dir, 0);
+    TU_OK(tu_write_file(st, "/proj/kept.cpp", "kept", 10, &e), &e);
+    store_close(st);
+    db = tu_raw_open(path);
+    tu_raw_exec(db, "DROP INDEX refs_callee; DELETE FROM schema_version WHERE version = 2");
+    assert_false(tu_raw_has_object(db, "index", "refs_callee"));
+    sqlite3_close(db);
+
+    /* read-only, it is read as it is (nothing to migrate for a reader) */
+    TU_OK(store_open(&st, dir, STORE_OPEN_READONLY, &e), &e);
+    assert_int_equal(tu_search_exact_count(st, "kept_7"), 1);
+    store_close(st);
+    db = tu_raw_open(path);
+    assert_int_equal(tu_raw_int(db, "SELECT max(version) FROM schema_version"), 1);
+    sqlite3_close(db);
+
+    tu_log_capture_begin();
+    st = tu_open(dir, 0);
+    tu_log_capture_end();
+    assert_int_equal(tu_search_exact_count(st, "kept_7"), 1);
+    tu_assert_healthy(st);
+    store_close(st);
+
+    db = tu_raw_open(path);
+    assert_int_equal(tu_raw_int(db, "SELECT max(version) FROM schema_version"), 2);
+    assert_true(tu_raw_has_object(db, "index", "refs_callee"));
+    {
+        /* the callers' statement reads the index alone */
+        sqlite3_stmt *q = NULL;
+        bool covering = false;
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "EXPLAIN QUERY PLAN SELECT context_id, file_id, line,"
+                                            " col FROM refs WHERE symbol_id = 1 AND roles & 16 AND"
+                                            " context_id IS NOT NULL ORDER BY context_id, file_id,"
+                                            " line, col",
+                                            -1, &q, NULL),
+                         SQLITE_OK);
+        while (sqlite3_step(q) == SQLITE_ROW)
+            covering = covering || strstr((const char *)sqlite3_column_text(q, 3),
+                                          "COVERING INDEX refs_callee");
+        sqlite3_finalize(q);
+        assert_true(covering);
+    }
+    sqlite3_close(db);
+    TU_OK(store_backup_list(dir, &backups, &nb, &e), &e);
+    assert_non_null(find_backup(backups, nb, "pre-migration-v1-v2"));
+    store_backup_list_free(backups, nb);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_cache_has_whole_schema),
         cmocka_unit_test(test_newer_schema_refused_untouched),
+        cmocka_unit_test(test_migrate_v1_v2),
         cmocka_unit_test(test_migrate_bare_v0),
         cmocka_unit_test(test_migrate_plan_schema),
         cmocka_unit_test(test_failed_migration_leaves_v0_intact),

@@ -86,7 +86,7 @@ static void test_restore_pre_migration_backup(void **state)
 
     (void)state;
     make_migrated_cache(dir);
-    bak = only_backup(dir, "pre-migration-v0-v1");
+    bak = only_backup(dir, "pre-migration-v0-v2");
     tu_snapshot_take(&migrated, db);
 
     tu_log_capture_begin();
@@ -108,7 +108,8 @@ static void test_restore_pre_migration_backup(void **state)
     tu_log_capture_begin();
     st = tu_open(dir, 0);
     tu_log_capture_end();
-    assert_int_equal(tu_raw_int_at(db, "SELECT max(version) FROM schema_version"), 1);
+    assert_int_equal(tu_raw_int_at(db, "SELECT max(version) FROM schema_version"),
+                     STORE_SCHEMA_VERSION);
     assert_int_equal(tu_search_exact_count(st, "legacy13"), 1);
     assert_int_equal(tu_search_exact_count(st, "later_4"), 0);
     tu_assert_healthy(st);
@@ -136,7 +137,7 @@ static void test_restore_refuses_bad_files(void **state)
 
     (void)state;
     make_migrated_cache(dir);
-    bak = only_backup(dir, "pre-migration-v0-v1");
+    bak = only_backup(dir, "pre-migration-v0-v2");
     nbackups = backup_count(dir);
     tu_snapshot_take(&current, db);
 
@@ -200,7 +201,7 @@ static void test_restore_refused_while_open(void **state)
 
     (void)state;
     make_migrated_cache(dir);
-    bak = only_backup(dir, "pre-migration-v0-v1");
+    bak = only_backup(dir, "pre-migration-v0-v2");
     tu_snapshot_take(&current, db);
 
     /* another process (an indexer, a server) has the cache open for writing */
