@@ -378,11 +378,17 @@ int fts_side_install(struct store *st, bool *installed, struct err *err)
         rc = store_exec(st, "RELEASE fts_side", err, "cannot replace the search index");
         *installed = rc == 0;
         st->fts_side_used = *installed;
-    } else {
+    } else if (sqlite3_exec(st->db, "ROLLBACK TO fts_side; RELEASE fts_side", NULL, NULL, NULL) ==
+                   SQLITE_OK &&
+               !sqlite3_get_autocommit(st->db)) {
         /* back to the table as it was; the caller rebuilds it */
         log_debug("the search index is rebuilt at the end of the load (%s)", e.msg);
-        sqlite3_exec(st->db, "ROLLBACK TO fts_side; RELEASE fts_side", NULL, NULL, NULL);
         rc = 0;
+    } else {
+        /* SQLite took back the whole finishing transaction (a full disk...): its error stands,
+           and the load stays unfinished for the next open */
+        if (err)
+            *err = e;
     }
     fts_side_stop(st);
     return rc;

@@ -148,6 +148,7 @@ struct store {
     bool bulk_txn_open;        /* a bulk group transaction is open */
     unsigned bulk_files;       /* files written in the open bulk group */
     unsigned bulk_group_files; /* files per bulk group (store_bulk_set_group); 0 = default */
+    int bulk_lost;             /* a failure took back a bulk group's written files: its code */
     int session_fd;            /* flock'ed session marker (clean-shutdown detection), -1 if none */
     int bulk_fd;               /* flock'ed while this handle runs a bulk load */
     struct bulk_cache *bulk_cache; /* bulk mode: usr -> id of the symbols this load knows */
@@ -219,6 +220,8 @@ int store_schema_version(struct store *st, int *out, struct err *err);
 int store_fts_register(sqlite3 *db, struct err *err);
 /* Process-wide SQLite settings, once, before the first connection (store_open.c). */
 void store_sqlite_setup(void);
+/* How many usrs a bulk load's cache learns at most (tests: to reach the limit cheaply). */
+void store_bulk_cache_limit(struct store *st, size_t usrs);
 
 /* The arguments of symbols_fts (schema v1 keeps them with the same line break). */
 #define STORE_FTS_ARGS                                                                             \

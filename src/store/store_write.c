@@ -105,6 +105,7 @@ static void idmap_put(struct idmap *m, const char *key, int64_t value)
 
 struct bulk_cache {
     struct idmap map;
+    size_t max; /* usrs it learns at most (BULK_CACHE_MAX; tests make it small) */
     struct arena keys;
     bool complete;
     int64_t data_version;
@@ -316,9 +317,12 @@ static void bulk_cache_put(struct store *st, const char *usr, int64_t id)
     struct bulk_cache *c = st->bulk_cache;
     if (!c)
         return;
-    if (c->map.n >= BULK_CACHE_MAX) {
+    if (c->map.n >= c->max) {
+        int64_t old;
         c->complete = false; /* keeps what it has, learns no more */
-        return;
+        /* but what it has must stay right: a usr it holds (a tombstone) gets its new id */
+        if (!idmap_get(&c->map, usr, &old))
+            return;
     }
     idmap_put(&c->map, arena_strdup(&c->keys, usr), id);
 }
@@ -484,7 +488,7 @@ static int ensure_symbol_in(struct wctx *w, const char *usr, const char *name, e
         }
         struct bulk_cache *c = w->st->bulk_cache;
         int64_t want = new_symbol_id(w->st);
-        if (want && c->complete && c->map.n < BULK_CACHE_MAX) {
+        if (want && c->complete && c->map.n < c->max) {
             /* deferred: a record now, a row when its file declares it or at the next flush */
             struct pending *p;
             ALLOC_GROW(c->pend, c->npend + 1, c->apend);
@@ -1198,10 +1202,19 @@ static int validate(const struct store_file_batch *b, struct err *err)
     return 0;
 }
 
+/* A failure took back the files of the open bulk group that had been written without error:
+   store_bulk_end says so (the cache is consistent, but lacks them). */
+static void group_lost(struct store *st, unsigned files, int code)
+{
+    if (files > 0 && !st->bulk_lost)
+        st->bulk_lost = code ? code : ERR_DB;
+}
+
 static int bulk_group_commit(struct store *st, struct err *err)
 {
     int rc = 0;
     if (st->bulk_txn_open) {
+        unsigned files = st->bulk_files;
         st->bulk_txn_open = false;
         st->bulk_files = 0;
         /* nothing committed refers to a row that is not there */
@@ -1213,6 +1226,7 @@ static int bulk_group_commit(struct store *st, struct err *err)
         if (rc) {
             bulk_cache_invalidate(st);
             fts_side_invalidate(st);
+            group_lost(st, files, rc);
         } else if (st->bulk_cache)
             st->bulk_cache->data_version = data_version(st);
     }
@@ -1261,12 +1275,16 @@ static int atomic_write(struct store *st, int (*fn)(struct store *, const void *
         if (sqlite3_get_autocommit(st->db)) {
             st->bulk_txn_open = false;      /* SQLite rolled the whole group back */
             pending_forget(st->bulk_cache); /* with every reference to them */
+            group_lost(st, st->bulk_files, rc);
+            st->bulk_files = 0;
         } else {
             /* the group's earlier files refer to the placeholders they deferred */
             pending_undo_file(st->bulk_cache);
             if (pending_flush(st, NULL) != 0) {
                 sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
                 st->bulk_txn_open = false;
+                group_lost(st, st->bulk_files, rc);
+                st->bulk_files = 0;
             }
         }
         bulk_cache_invalidate(st); /* it learnt ids that the rollback takes back */
@@ -1411,6 +1429,10 @@ static int bulk_finish_locked(struct store *st, struct bulk_during *during, stru
     int rc = store_txn_begin(st, err);
     if (rc)
         return rc;
+    /* another connection wrote since the load's last commit: the index built aside lacks its
+       rows (the write lock is ours now: nobody can write before the end) */
+    if (st->fts_side && st->bulk_cache && data_version(st) != st->bulk_cache->data_version)
+        fts_side_invalidate(st);
     if (during) {
         /* the rows are committed: the work reads them through a connection of its own, which
            this transaction must not lock out before its commit (no cache spill) */
@@ -1479,6 +1501,7 @@ int store_bulk_begin(struct store *st, struct err *err)
     st->in_bulk = true;
     st->bulk_files = 0;
     st->bulk_cache = xcalloc(1, sizeof(*st->bulk_cache));
+    st->bulk_cache->max = BULK_CACHE_MAX;
     {
         int64_t any = 0;
         /* complete when the load starts from nothing: a usr it has not seen does not exist */
@@ -1523,12 +1546,26 @@ static int bulk_end(struct store *st, struct bulk_during *during, struct err *er
                " PRAGMA wal_checkpoint(TRUNCATE)",
                NULL, "bulk settings");
     bulk_unlock(st);
+    if (st->bulk_lost) {
+        int code = st->bulk_lost;
+        st->bulk_lost = 0;
+        return err_set(err, code,
+                       "a write that failed during this bulk load took back the files written "
+                       "before it in the same group: the cache is consistent but lacks them; "
+                       "index again to add them");
+    }
     return 0;
 }
 
 int store_bulk_end(struct store *st, struct err *err)
 {
     return bulk_end(st, NULL, err);
+}
+
+void store_bulk_cache_limit(struct store *st, size_t usrs)
+{
+    if (st->bulk_cache)
+        st->bulk_cache->max = usrs;
 }
 
 void store_bulk_set_group(struct store *st, unsigned files)
@@ -1572,6 +1609,7 @@ int store_bulk_recover(struct store *st, struct err *err)
 static int load_check(const struct store_load *l, struct err *err)
 {
     struct idmap seen = {0};
+    unsigned char *used;
     int rc = 0;
     for (size_t i = 0; !rc && i < l->nfiles; i++) {
         int64_t v;
@@ -1597,17 +1635,33 @@ static int load_check(const struct store_load *l, struct err *err)
             idmap_put(&seen, y->usr, 1);
     }
     idmap_free(&seen);
+    used = xcalloc(l->nsymbols ? l->nsymbols : 1, 1);
     for (size_t i = 0; !rc && i < l->nrefs; i++) {
         const struct store_load_ref *r = &l->refs[i];
         if (r->file >= l->nfiles || r->symbol >= l->nsymbols ||
-            (r->context != STORE_LOAD_NONE && r->context >= l->nsymbols))
+            (r->context != STORE_LOAD_NONE && r->context >= l->nsymbols)) {
             rc = err_set(err, ERR_INVALID, "reference %zu of the load is out of range", i);
+            break;
+        }
+        used[r->symbol] = 1;
+        if (r->context != STORE_LOAD_NONE)
+            used[r->context] = 1;
     }
     for (size_t i = 0; !rc && i < l->nbases; i++) {
         const struct store_load_base *e = &l->bases[i];
-        if (e->file >= l->nfiles || e->derived >= l->nsymbols || e->base >= l->nsymbols)
+        if (e->file >= l->nfiles || e->derived >= l->nsymbols || e->base >= l->nsymbols) {
             rc = err_set(err, ERR_INVALID, "base %zu of the load is out of range", i);
+            break;
+        }
+        used[e->derived] = used[e->base] = 1;
     }
+    /* invariant 2: a placeholder exists only while an edge points at it */
+    for (size_t i = 0; !rc && i < l->nsymbols; i++)
+        if (l->symbols[i].file == STORE_LOAD_NONE && !used[i])
+            rc = err_set(err, ERR_INVALID,
+                         "symbol %zu of the load ('%s') has no declaration and nothing names it", i,
+                         l->symbols[i].usr);
+    free(used);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 
 #include "store/store_int.h"
 #include "testutil.h"
+#include "tu_symgen.h"
 
 static int64_t count_sql(const char *dir, const char *sql)
 {
@@ -893,6 +894,11 @@ static void test_bulk_load_refuses(void **state)
     assert_int_equal(store_bulk_load(st, &l, &e), ERR_INVALID);
     l = (struct store_load){&rel, 1, NULL, 0, NULL, 0, NULL, 0};
     assert_int_equal(store_bulk_load(st, &l, &e), ERR_INVALID);
+    /* a placeholder nothing names (a symbol row nothing declares or uses) */
+    l = (struct store_load){
+        load_files_v, ARRAY_SIZE(load_files_v), load_syms_v + 4, 2, NULL, 0, NULL, 0};
+    assert_int_equal(store_bulk_load(st, &l, &e), ERR_INVALID);
+    assert_non_null(strstr(e.msg, "nothing names it"));
     /* a name longer than the connection takes: the load fails in SQL and leaves nothing */
     {
         int old = sqlite3_limit(st->db, SQLITE_LIMIT_LENGTH, 4);
@@ -911,6 +917,125 @@ static void test_bulk_load_refuses(void **state)
     assert_int_equal(store_bulk_load(st, &load_v, &e), ERR_INVALID);
     TU_OK(store_bulk_end(st, &e), &e);
     tu_assert_healthy(st);
+    store_close(st);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* The bulk cache full (a tiny limit): a symbol deleted during the load and declared again, twice,
+ * stays one symbol (its tombstone learns the new id even when the cache learns nothing new). */
+static void write_full_cache(struct store *st)
+{
+    struct err e = {0};
+    store_bulk_cache_limit(st, 12); /* no-op outside a bulk load */
+    TU_OK(tu_write_file(st, "/full/a.cpp", "a", 10, &e), &e);
+    TU_OK(tu_write_file(st, "/full/v.cpp", "victim", 1, &e), &e);
+    TU_OK(tu_write_file(st, "/full/b.cpp", "b", 10, &e), &e);
+    TU_OK(store_file_delete(st, "/full/v.cpp", &e), &e);
+    TU_OK(tu_write_file(st, "/full/v2.cpp", "victim", 1, &e), &e);
+    TU_OK(tu_write_file(st, "/full/v3.cpp", "victim", 1, &e), &e);
+}
+
+static void check_full_cache(struct store *sb, struct store *sa, const char *dump)
+{
+    (void)sa;
+    (void)dump;
+    assert_int_equal(tu_search_exact_count(sb, "victim_0"), 1);
+}
+
+static void test_bulk_cache_full_tombstone(void **state)
+{
+    (void)state;
+    same_as_per_file("fullcache", write_full_cache, write_full_cache, check_full_cache);
+}
+
+/* Another connection writes after the load's last group commit: the search index built aside
+ * lacks that row, so the end of the load rebuilds it instead. */
+static void test_bulk_other_writer_before_end(void **state)
+{
+    char *dir = tu_tmpdir("otherw");
+    struct store *st = tu_open(dir, 0), *other;
+    struct err e = {0};
+    (void)state;
+
+    TU_OK(store_bulk_begin(st, &e), &e);
+    store_bulk_set_group(st, 4);
+    for (int i = 0; i < 4; i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "/ow/f%d.cpp", i);
+        TU_OK(tu_write_file(st, path, "mine", 3, &e), &e);
+    }
+    other = tu_open(dir, 0);
+    TU_OK(tu_write_file(other, "/ow/theirs.cpp", "theirs", 3, &e), &e);
+    store_close(other);
+    TU_OK(store_bulk_end(st, &e), &e);
+    assert_false(st->fts_side_used);
+    tu_assert_healthy(st);
+    assert_int_equal(tu_search_exact_count(st, "theirs_1"), 1);
+    store_close(st);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* A file fails on a full disk; its savepoint is rolled back, but the placeholders the group's
+ * earlier files deferred cannot be inserted either (still full): the whole group goes back, and
+ * with it the files written before - the end of the load says so. */
+static void test_bulk_group_loss_is_reported(void **state)
+{
+    char *dir = tu_tmpdir("lost");
+    struct store *st = tu_open(dir, 0);
+    struct tu_batch big;
+    struct err e = {0};
+    int64_t pages = 0, nfiles = 0;
+    char *q;
+    int rc;
+    (void)state;
+
+    TU_OK(store_bulk_begin(st, &e), &e);
+    for (int i = 0; i < 3; i++) {
+        char path[64], usr[64], name[32], callee[200][40];
+        struct store_symbol sym = {.usr = usr,
+                                   .name = name,
+                                   .kind = STORE_KIND_FUNCTION,
+                                   .is_definition = true,
+                                   .range = {1, 6, 9, 1}};
+        struct store_ref refs[200];
+        struct store_file_batch b = {
+            .path = path, .is_project = true, .symbols = &sym, .nsymbols = 1, .refs = refs};
+        snprintf(path, sizeof(path), "/lost/f%d.cpp", i);
+        snprintf(usr, sizeof(usr), "c:@F@early%d#", i);
+        snprintf(name, sizeof(name), "early%d", i);
+        for (int k = 0; k < 200; k++) {
+            /* callees no file has declared: deferred placeholders */
+            snprintf(callee[k], sizeof(callee[k]), "c:@F@later_%d_%d#", i, k);
+            refs[k] = (struct store_ref){.usr = callee[k],
+                                         .target_name = "later",
+                                         .target_kind = STORE_KIND_FUNCTION,
+                                         .context_usr = usr,
+                                         .line = 2 + (uint32_t)k,
+                                         .col = 3,
+                                         .roles = STORE_ROLE_CALL};
+        }
+        b.nrefs = 200;
+        TU_OK(store_file_replace(st, &b, &e), &e);
+    }
+    TU_OK(store_query_int(st, "PRAGMA page_count", &pages, &e), &e);
+    q = xasprintf("PRAGMA max_page_count = %lld", (long long)pages);
+    assert_int_equal(sqlite3_exec(st->db, q, NULL, NULL, NULL), SQLITE_OK);
+    tu_batch_init(&big, "/lost/big.cpp", "big", 200, 4000);
+    assert_int_equal(store_file_replace(st, &big.b, &e), ERR_FULL);
+    tu_batch_release(&big);
+    assert_int_equal(sqlite3_exec(st->db, "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL),
+                     SQLITE_OK);
+    /* the group went: said, and the load is over all the same */
+    rc = store_bulk_end(st, &e);
+    assert_int_equal(rc, ERR_FULL);
+    assert_non_null(strstr(e.msg, "index again"));
+    TU_OK(store_query_int(st, "SELECT count(*) FROM files", &nfiles, &e), &e);
+    assert_int_equal(nfiles, 0);
+    assert_false(store_in_bulk(st));
+    tu_assert_healthy(st);
+    free(q);
     store_close(st);
     tu_rmtree(dir);
     free(dir);
@@ -1142,6 +1267,9 @@ int main(void)
         cmocka_unit_test(test_bulk_rollback_restores_placeholders),
         cmocka_unit_test(test_bulk_load_equals_per_file),
         cmocka_unit_test(test_bulk_load_refuses),
+        cmocka_unit_test(test_bulk_cache_full_tombstone),
+        cmocka_unit_test(test_bulk_other_writer_before_end),
+        cmocka_unit_test(test_bulk_group_loss_is_reported),
         cmocka_unit_test(test_bulk_is_exclusive),
         cmocka_unit_test(test_metadata_and_records),
         cmocka_unit_test(test_query_stats),
