@@ -34,7 +34,7 @@ static const char *phase_words(const char *phase)
     if (!strcmp(phase, "backup"))
         return "copying the JSON cache aside";
     if (!strcmp(phase, "writing"))
-        return "writing symbols";
+        return "writing symbols and calls";
     if (!strcmp(phase, "indexing"))
         return "building the indexes and the search index";
     if (!strcmp(phase, "verifying"))

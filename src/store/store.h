@@ -244,6 +244,10 @@ struct store_load {
     size_t nrefs;
     const struct store_load_base *bases;
     size_t nbases;
+    /* Called now and then (may be NULL) with the symbols and references written so far and
+       their total (nsymbols + nrefs). */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
 };
 
 /*

@@ -545,6 +545,11 @@ static void load_build(struct loader *ld, const struct ifile *files, size_t nfil
     }
 }
 
+static void load_progress_cb(void *ctx, uint64_t done, uint64_t total)
+{
+    progress(ctx, "writing", done, total);
+}
+
 /* Writes every file's records through one store_bulk_load. */
 static int write_files(struct mig *m, struct store *st, struct legacy_cache *lc,
                        const struct ifile *files, size_t nfiles, struct store_legacy_report *rep,
@@ -568,8 +573,9 @@ static int write_files(struct mig *m, struct store *st, struct legacy_cache *lc,
     load_build(&ld, files, nfiles);
     rep->calls = ld.nrefs;
     rep->bases = ld.nbases;
-    progress(m, "writing", 0, lc->nsyms);
-    l = (struct store_load){lf, nfiles, ld.syms, ld.nsyms, ld.refs, ld.nrefs, ld.bases, ld.nbases};
+    progress(m, "writing", 0, (uint64_t)ld.nsyms + ld.nrefs); /* rows: symbols, then calls */
+    l = (struct store_load){lf,       nfiles,   ld.syms,   ld.nsyms,         ld.refs,
+                            ld.nrefs, ld.bases, ld.nbases, load_progress_cb, m};
     rc = store_bulk_load(st, &l, err);
     free(lf);
     free(ld.syms);
@@ -693,7 +699,6 @@ static int import_all(struct mig *m, struct store *st, struct legacy_cache *lc, 
         rc = import_rest(st, lc, from, err);
     if (!rc) {
         int vrc = 0;
-        progress(m, "writing", lc->nsyms, lc->nsyms);
         progress(m, "indexing", 0, 0); /* and verifying, on another thread */
         rc = store_bulk_end_with(st, verify_main, vj, &vrc, err);
         /* a verification that could not run is a failed one */

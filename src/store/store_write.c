@@ -1665,6 +1665,14 @@ static int load_check(const struct store_load *l, struct err *err)
     return rc;
 }
 
+#define LOAD_PROGRESS_ROWS 8192 /* rows between two progress calls of store_bulk_load */
+
+static void load_progress(const struct store_load *l, uint64_t done)
+{
+    if (l->progress)
+        l->progress(l->progress_ctx, done, (uint64_t)l->nsymbols + l->nrefs);
+}
+
 /* What scope_id does for a symbol: the scope row of its qualified scope, made on first use. */
 static int load_scope(struct wctx *w, const struct store_load_symbol *y, int64_t *out)
 {
@@ -1759,6 +1767,8 @@ static int load_symbols(struct wctx *w, const struct store_load *l)
             free(sigs[k]);
             sigs[k] = NULL;
         }
+        if ((i + n) / LOAD_PROGRESS_ROWS != i / LOAD_PROGRESS_ROWS)
+            load_progress(l, i + n);
         i += n;
     }
     for (size_t i = 0; !rc && i < l->nsymbols;) {
@@ -1798,6 +1808,8 @@ static int load_edges(struct wctx *w, const struct store_load *l)
                      r->roles, r->context == STORE_LOAD_NONE ? 0 : (int64_t)r->context + 1);
         }
         rc = run(w, s, "cannot add a reference");
+        if ((i + n) / LOAD_PROGRESS_ROWS != i / LOAD_PROGRESS_ROWS)
+            load_progress(l, l->nsymbols + i + n);
         i += n;
     }
     for (size_t i = 0; !rc && i < l->nbases; i++) {
@@ -1834,6 +1846,8 @@ int store_bulk_load(struct store *st, const struct store_load *l, struct err *er
         rc = load_symbols(&w, l);
     if (!rc)
         rc = load_edges(&w, l);
+    if (!rc)
+        load_progress(l, (uint64_t)l->nsymbols + l->nrefs);
     idmap_free(&w.scope_ids);
     if (rc) {
         store_txn_rollback(st);

@@ -766,9 +766,22 @@ static const struct store_load_base load_bases_v[] = {
     {1, 1, 6, STORE_ACCESS_PUBLIC, false, 9, 9},
 };
 
-static const struct store_load load_v = {
-    load_files_v, ARRAY_SIZE(load_files_v), load_syms_v,  ARRAY_SIZE(load_syms_v),
-    load_refs_v,  ARRAY_SIZE(load_refs_v),  load_bases_v, ARRAY_SIZE(load_bases_v)};
+/* The load's progress: the last (done, total) it reported. */
+static uint64_t load_done, load_total;
+
+static void load_progress_seen(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    assert_true(done <= total);
+    load_done = done;
+    load_total = total;
+}
+
+static const struct store_load load_v = {load_files_v,       ARRAY_SIZE(load_files_v),
+                                         load_syms_v,        ARRAY_SIZE(load_syms_v),
+                                         load_refs_v,        ARRAY_SIZE(load_refs_v),
+                                         load_bases_v,       ARRAY_SIZE(load_bases_v),
+                                         load_progress_seen, NULL};
 
 /* The same data written file by file. */
 static void write_load_per_file(struct store *st, const struct store_load *l)
@@ -854,6 +867,9 @@ static void write_load_whole(struct store *st)
 static void check_load(struct store *sb, struct store *sa, const char *dump)
 {
     assert_true(sb->fts_side_used);
+    /* the load said it was done: every symbol and reference */
+    assert_int_equal(load_total, ARRAY_SIZE(load_syms_v) + ARRAY_SIZE(load_refs_v));
+    assert_int_equal(load_done, load_total);
     /* the signature is stored packed (the qualified name as one mark), the placeholders are
        there, unsearchable */
     assert_non_null(strstr(dump, "void \x1d() const"));
@@ -886,17 +902,18 @@ static void test_bulk_load_refuses(void **state)
     /* a usr twice, a reference out of range, a relative path: nothing is written */
     memcpy(twice, load_syms_v, sizeof(twice));
     twice[1].usr = twice[0].usr;
-    l = (struct store_load){load_files_v, ARRAY_SIZE(load_files_v), twice, 2, NULL, 0, NULL, 0};
+    l = (struct store_load){
+        load_files_v, ARRAY_SIZE(load_files_v), twice, 2, NULL, 0, NULL, 0, NULL, NULL};
     assert_int_equal(store_bulk_load(st, &l, &e), ERR_INVALID);
     assert_non_null(strstr(e.msg, "twice"));
     memcpy(bad_ref_syms, load_syms_v, sizeof(bad_ref_syms));
-    l = (struct store_load){load_files_v, 1, bad_ref_syms, 1, &bad_ref, 1, NULL, 0};
+    l = (struct store_load){load_files_v, 1, bad_ref_syms, 1, &bad_ref, 1, NULL, 0, NULL, NULL};
     assert_int_equal(store_bulk_load(st, &l, &e), ERR_INVALID);
-    l = (struct store_load){&rel, 1, NULL, 0, NULL, 0, NULL, 0};
+    l = (struct store_load){&rel, 1, NULL, 0, NULL, 0, NULL, 0, NULL, NULL};
     assert_int_equal(store_bulk_load(st, &l, &e), ERR_INVALID);
     /* a placeholder nothing names (a symbol row nothing declares or uses) */
     l = (struct store_load){
-        load_files_v, ARRAY_SIZE(load_files_v), load_syms_v + 4, 2, NULL, 0, NULL, 0};
+        load_files_v, ARRAY_SIZE(load_files_v), load_syms_v + 4, 2, NULL, 0, NULL, 0, NULL, NULL};
     assert_int_equal(store_bulk_load(st, &l, &e), ERR_INVALID);
     assert_non_null(strstr(e.msg, "nothing names it"));
     /* a name longer than the connection takes: the load fails in SQL and leaves nothing */
