@@ -16,10 +16,14 @@
  */
 char *idx_path_canonical(const char *base, const char *path);
 
-/* idx_path_canonical remembering its last answer (per thread): for the directories and roots
- * that repeat across compile database entries. A file system change between two calls with the
- * same arguments is not seen; use it only within one read of a database. A NULL path forgets
- * the remembered entry and returns NULL: call that before a thread that used it ends. */
+/* From here until idx_path_canonical_memo(NULL, NULL), this thread remembers canonical
+ * spellings (idx_path_canonical_memo) and the realpath of directories (idx_path_canonical): one
+ * run's worth. A file-system change meanwhile is not seen. */
+void idx_path_memo_begin(void);
+/* idx_path_canonical remembering its answers (per thread, between idx_path_memo_begin and the
+ * end; without a begin it remembers nothing): for the directories and roots that repeat across
+ * compile database entries. A NULL path forgets everything and returns NULL: call that before a
+ * thread that used it ends. */
 char *idx_path_canonical_memo(const char *base, const char *path);
 
 /* Lexically normalizes an absolute path: drops ".", empty components and resolves ".." (never

@@ -5,8 +5,62 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "idx_int.h"
+
+/*
+ * What one run remembers (per thread, from idx_path_memo_begin to idx_path_canonical_memo(NULL,
+ * NULL)): the canonical spelling of each (base, path) asked for through the memo, and the
+ * realpath of each directory the sources live in. A compile database names a few hundred
+ * directories and thousands of files in them: a file's realpath is then its directory's and one
+ * lstat instead of a readlink per component. A file-system change during the run is not seen.
+ */
+struct path_memo {
+    struct strmap canon; /* base \x1f path -> canonical spelling (in mem) */
+    struct strmap dirs;  /* directory -> its realpath (in mem), NULL: it does not resolve */
+    struct arena mem;
+};
+
+static _Thread_local struct path_memo *memo;
+
+void idx_path_memo_begin(void)
+{
+    if (!memo)
+        memo = xcalloc(1, sizeof(*memo));
+}
+
+/* realpath(abs), through the directory memo when the run keeps one. */
+static char *real_of(const char *abs)
+{
+    const char *slash = strrchr(abs, '/'), *rd;
+    struct stat sb;
+    char *dir, *full;
+    size_t n = strlen(abs);
+
+    if (!memo || !slash || slash == abs || !slash[1] || strstr(abs, "//") || strstr(abs, "/./") ||
+        strstr(abs, "/../") || (n >= 2 && !strcmp(abs + n - 2, "/.")) ||
+        (n >= 3 && !strcmp(abs + n - 3, "/..")))
+        return path_real(abs);
+    dir = xstrndup(abs, (size_t)(slash - abs));
+    if (strmap_has(&memo->dirs, dir)) {
+        rd = strmap_get(&memo->dirs, dir);
+    } else {
+        char *r = path_real(dir);
+        rd = r ? arena_strdup(&memo->mem, r) : NULL;
+        free(r);
+        strmap_put(&memo->dirs, dir, (void *)rd);
+    }
+    free(dir);
+    if (!rd)
+        return path_real(abs);
+    /* the directory resolves: the file is rd/name unless the name is a link (or is not there) */
+    full = strcmp(rd, "/") ? xasprintf("%s%s", rd, slash) : xstrdup(slash);
+    if (lstat(full, &sb) == 0 && !S_ISLNK(sb.st_mode))
+        return full;
+    free(full);
+    return path_real(abs);
+}
 
 char *idx_path_normalize(const char *path)
 {
@@ -56,7 +110,7 @@ char *idx_path_canonical(const char *base, const char *path)
         free(cwd);
     }
     /* realpath on the spelling as given: "link/.." must follow the link, as the kernel does */
-    real = path_real(abs);
+    real = real_of(abs);
     if (real)
         goto out;
     norm = idx_path_normalize(abs);
@@ -90,28 +144,34 @@ bool idx_path_is_under(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
-static _Thread_local char *memo_base, *memo_path, *memo_out;
-
 char *idx_path_canonical_memo(const char *base, const char *path)
 {
-    /* one entry per thread: compile databases repeat the same directory and the same project
-     * root entry after entry, and each canonicalization is a walk of system calls. A NULL
-     * path forgets the entry (a thread that ends must, or its memory leaks). */
+    struct strbuf key = STRBUF_INIT;
+    const char *hit;
+    char *out;
+
     if (!path) {
-        free(memo_base);
-        free(memo_path);
-        free(memo_out);
-        memo_base = memo_path = memo_out = NULL;
+        if (memo) {
+            strmap_clear(&memo->canon);
+            strmap_clear(&memo->dirs);
+            arena_release(&memo->mem);
+            free(memo);
+            memo = NULL;
+        }
         return NULL;
     }
-    if (memo_out && !strcmp(path, memo_path) &&
-        ((!base && !memo_base) || (base && memo_base && !strcmp(base, memo_base))))
-        return xstrdup(memo_out);
-    free(memo_base);
-    free(memo_path);
-    free(memo_out);
-    memo_base = base ? xstrdup(base) : NULL;
-    memo_path = xstrdup(path);
-    memo_out = idx_path_canonical(base, path);
-    return xstrdup(memo_out);
+    if (!memo)
+        return idx_path_canonical(base, path);
+    strbuf_adds(&key, base ? base : "");
+    strbuf_addch(&key, '\x1f');
+    strbuf_adds(&key, path);
+    hit = strmap_get(&memo->canon, key.buf);
+    if (hit) {
+        strbuf_release(&key);
+        return xstrdup(hit);
+    }
+    out = idx_path_canonical(base, path);
+    strmap_put(&memo->canon, key.buf, arena_strdup(&memo->mem, out));
+    strbuf_release(&key);
+    return out;
 }

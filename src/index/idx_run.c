@@ -1352,6 +1352,7 @@ int idx_run(const struct idx_options *opt, struct idx_summary *sum, struct err *
 
     if (!opt->root)
         return err_set(err, ERR_INVALID, "no project directory given");
+    idx_path_memo_begin(); /* ended with the run, at done */
     r.root = path_real(opt->root);
     if (!r.root || !fs_is_dir(r.root)) {
         rc = err_set(err, ERR_INVALID, "'%s' is not a directory", opt->root);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "index/idx_int.h"
 #include "index/index.h"
 #include "testutil.h"
 
@@ -446,6 +447,58 @@ static void test_scan_bad_roots(void **state)
     fixture_release(&f);
 }
 
+/* The canonical spelling is the same with a run's memo (directories' realpaths remembered) as
+ * without: through a linked directory, of a linked file, of missing files and directories, with
+ * "." and ".." (a ".." after a link follows the link, as the kernel does). */
+static void test_canonical_memo(void **state)
+{
+    static const char *const paths[] = {
+        "real/f.cpp",        "link/f.cpp",    "link/lf.cpp",  "real/lf.cpp", "real/missing.cpp",
+        "nodir/miss.cpp",    "link/../x.cpp", "real/./f.cpp", "real//f.cpp", "link/sub/g.cpp",
+        "link/sub/../f.cpp", "real/dead.cpp", "link",         "real/sub/",   "/",
+    };
+    char *root = tu_tmpdir("canon"), *rroot = path_real(root), *p, *want;
+    (void)state;
+
+    mkdir_in(root, "real/sub");
+    touch(root, "real/f.cpp");
+    touch(root, "real/sub/g.cpp");
+    link_in(root, "link", "real");
+    link_in(root, "real/lf.cpp", "f.cpp");
+    link_in(root, "real/dead.cpp", "gone.cpp");
+
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+        char *plain = idx_path_canonical(root, paths[i]), *fast, *again, *memoized;
+        idx_path_memo_begin();
+        fast = idx_path_canonical(root, paths[i]);
+        again = idx_path_canonical(root, paths[i]); /* the directory from the memo */
+        memoized = idx_path_canonical_memo(root, paths[i]);
+        free(idx_path_canonical_memo(root, paths[i]));
+        idx_path_canonical_memo(NULL, NULL);
+        if (strcmp(plain, fast) || strcmp(plain, again) || strcmp(plain, memoized))
+            fail_msg("'%s': '%s' without the memo, '%s' / '%s' / '%s' with it", paths[i], plain,
+                     fast, again, memoized);
+        free(plain);
+        free(fast);
+        free(again);
+        free(memoized);
+    }
+    /* and what they are */
+    want = path_join(rroot, "real/f.cpp");
+    p = idx_path_canonical(root, "link/lf.cpp");
+    assert_string_equal(p, want);
+    free(p);
+    free(want);
+    want = path_join(rroot, "x.cpp");
+    p = idx_path_canonical(root, "link/../x.cpp");
+    assert_string_equal(p, want);
+    free(p);
+    free(want);
+    tu_rmtree(root);
+    free(root);
+    free(rroot);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -454,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_scan_excluded_and_hidden),
         cmocka_unit_test(test_scan_dependencies),
         cmocka_unit_test(test_scan_symlinks),
+        cmocka_unit_test(test_canonical_memo),
         cmocka_unit_test(test_scan_unreadable_dir),
         cmocka_unit_test(test_scan_odd_names),
         cmocka_unit_test(test_scan_large_files),
