@@ -1,12 +1,15 @@
 /*
  * store_write.c - writing: one file's batch replaces everything the file contributed, deleting a
- * file, and bulk mode for first-time indexing.
+ * file, bulk mode for first-time indexing, and store_bulk_load (a whole dataset at once).
  *
  * Invariants:
  *   1. Every row of decls, refs, bases, overrides and includes carries the file_id of the file
  *      that contributed it, and only writes of that file add or remove it.
  *   2. A symbol row exists while some file declares it or some edge points at it. A symbol that
- *      only edges point at is a placeholder: file_id NULL, hidden from search.
+ *      only edges point at is a placeholder: file_id NULL, hidden from search. In a bulk load
+ *      into an empty cache a placeholder may be only a record (bulk_cache.pend) until its
+ *      declaring file inserts the row under the reserved id; pending_flush inserts the rest
+ *      before every group commit, so a committed edge never points at a missing row.
  *   3. symbols.file_id/line/col is the symbol's best declaration: a definition first, then the
  *      smallest (path, line, col). store_write_batch_locked restores it for every symbol whose
  *      declarations changed (the temp.touched set) before it returns. In bulk mode, a
@@ -16,7 +19,9 @@
  *      the read-only indexes are dropped (cache_metadata bulk_pending = 1) and store_bulk_end or
  *      the next store_open rebuilds them (store_bulk_recover). A bulk load into an empty cache
  *      drops symbols_usr too, and recreates it before its first SQL lookup by usr (lookup_usr,
- *      once the bulk cache is no longer complete) or at the end (bulk_finish_locked).
+ *      once the bulk cache is no longer complete) or at the end (bulk_finish_locked); its search
+ *      index is built aside meanwhile (store_fts_side.c) and put in place at the end, or rebuilt
+ *      when anything may have made it differ.
  *
  * Transitions: store_file_replace (normal: one transaction per file; bulk: a savepoint per file
  * inside a group transaction), store_file_delete, store_bulk_begin -> store_bulk_end.
