@@ -169,6 +169,9 @@ long long cli_jint(const json_t *o, const char *key, long long def);
  * candidate, how to pick one) or, with no results, the hint. True when it printed something.
  */
 bool cli_print_ambiguous(const json_t *r);
+/* What a query about one target prints when there is no answer to show: the ambiguity, or (the
+ * target not found) the hint, else fallback. True when it printed, and the caller is done. */
+bool cli_print_unresolved(const json_t *r, bool found, const char *fallback);
 /* The footer of a paged list: "N of M NOUN" and the next page's --offset. */
 void cli_print_page(const json_t *r, size_t shown, const char *noun, const char *nouns);
 

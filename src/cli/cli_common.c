@@ -495,6 +495,16 @@ bool cli_print_ambiguous(const json_t *r)
     return true;
 }
 
+bool cli_print_unresolved(const json_t *r, bool found, const char *fallback)
+{
+    if (cli_print_ambiguous(r))
+        return true;
+    if (found)
+        return false;
+    printf("%s\n", cli_jstr(r, "hint", fallback));
+    return true;
+}
+
 void cli_print_page(const json_t *r, size_t shown, const char *noun, const char *nouns)
 {
     char total[32];

@@ -25,12 +25,8 @@ static void render(const json_t *r, const struct cli_args *a)
     size_t i, k;
 
     (void)a;
-    if (cli_print_ambiguous(r))
+    if (cli_print_unresolved(r, json_is_object(source), "no function matches"))
         return;
-    if (!json_is_object(source)) {
-        printf("%s\n", cli_jstr(r, "hint", "no function matches"));
-        return;
-    }
     cli_table_init(&t, 4);
     json_array_foreach(callees, i, c)
     {

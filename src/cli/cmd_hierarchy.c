@@ -57,12 +57,8 @@ static void render(const json_t *r, const struct cli_args *a)
     struct strmap seen = STRMAP_INIT;
     size_t n = json_object_size(nodes);
 
-    if (cli_print_ambiguous(r))
+    if (cli_print_unresolved(r, root != NULL, "no class matches"))
         return;
-    if (!root) {
-        printf("%s\n", cli_jstr(r, "hint", "no class matches"));
-        return;
-    }
     cli_table_init(&t, 4);
     node_row(&t, nodes, root, 0, NULL);
     if (!a->values[CLI_OPT(O_DOWN)]) {

@@ -43,14 +43,12 @@ static void render(const json_t *r, const struct cli_args *a)
     size_t i;
 
     (void)a;
-    if (cli_print_ambiguous(r))
+    if (cli_print_unresolved(r,
+                             json_is_string(json_object_get(r, "file")) &&
+                                 !(json_is_string(json_object_get(r, "hint")) &&
+                                   !json_array_size(json_object_get(r, "symbols"))),
+                             "no such file in the index"))
         return;
-    if (!json_is_string(json_object_get(r, "file")) ||
-        (json_is_string(json_object_get(r, "hint")) &&
-         !json_array_size(json_object_get(r, "symbols")))) {
-        printf("%s\n", cli_jstr(r, "hint", "no such file in the index"));
-        return;
-    }
     cli_table_init(&t, 4);
     json_array_foreach(inc, i, e)
     {

@@ -30,12 +30,8 @@ static void render(const json_t *r, const struct cli_args *a)
     size_t i, k;
 
     (void)a;
-    if (cli_print_ambiguous(r))
+    if (cli_print_unresolved(r, json_is_object(target), "no symbol matches"))
         return;
-    if (!json_is_object(target)) {
-        printf("%s\n", cli_jstr(r, "hint", "no symbol matches"));
-        return;
-    }
     cli_table_init(&t, 4);
     json_array_foreach(refs, i, e)
     {

@@ -96,12 +96,8 @@ static void render(const json_t *r, const struct cli_args *a)
     const char *brief, *full;
 
     (void)a;
-    if (cli_print_ambiguous(r))
+    if (cli_print_unresolved(r, json_is_string(json_object_get(r, "usr")), "no symbol matches"))
         return;
-    if (!json_is_string(json_object_get(r, "usr"))) {
-        printf("%s\n", cli_jstr(r, "hint", "no symbol matches"));
-        return;
-    }
     printf("%s %s\n", cli_jstr(r, "kind", "?"), cli_jstr(r, "qualified_name", "?"));
     cli_table_init(&t, 2);
     fact(&t, "signature", cli_jstr(r, "signature", ""));

@@ -25,12 +25,8 @@ static void render(const json_t *r, const struct cli_args *a)
     char buf[32];
 
     (void)a;
-    if (cli_print_ambiguous(r))
+    if (cli_print_unresolved(r, text != NULL, "no source for this symbol"))
         return;
-    if (!text) {
-        printf("%s\n", cli_jstr(r, "hint", "no source for this symbol"));
-        return;
-    }
     if (last > line)
         snprintf(buf, sizeof(buf), "-%lld", last);
     else
