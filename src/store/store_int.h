@@ -222,6 +222,8 @@ int store_fts_register(sqlite3 *db, struct err *err);
 void store_sqlite_setup(void);
 /* How many usrs a bulk load's cache learns at most (tests: to reach the limit cheaply). */
 void store_bulk_cache_limit(struct store *st, size_t usrs);
+/* Files per bulk group commit (0: the default, 1024; tests: small groups). */
+void store_bulk_set_group(struct store *st, unsigned files);
 
 /* The arguments of symbols_fts (schema v1 keeps them with the same line break). */
 #define STORE_FTS_ARGS                                                                             \
@@ -326,6 +328,11 @@ int store_q_begin(struct qctx *q, struct store *st, struct err *err);
 void store_q_end(struct qctx *q);
 /* A database error while running a query's statement. */
 int store_q_dberr(struct qctx *q, int rc, const char *what);
+/* One code query: fn(q, arg, res) between store_q_begin and store_q_end; *out is res, or NULL
+ * on an error; the call is counted in the query statistics under k. */
+int store_q_run(struct store *st, enum store_query_kind k,
+                int (*fn)(struct qctx *q, const void *arg, json_t *res), const void *arg,
+                json_t **out, struct err *err);
 
 /* JSON values: a string (NULL gives null; bad UTF-8 repaired; capped at STORE_QUERY_TEXT_MAX),
  * a path made relative to the root, a location (null without a path). */

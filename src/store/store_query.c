@@ -75,6 +75,27 @@ int store_q_begin(struct qctx *q, struct store *st, struct err *err)
     return 0;
 }
 
+int store_q_run(struct store *st, enum store_query_kind k,
+                int (*fn)(struct qctx *q, const void *arg, json_t *res), const void *arg,
+                json_t **out, struct err *err)
+{
+    uint64_t t0 = time_mono_ns();
+    struct qctx q;
+    json_t *res = json_object();
+    int rc = store_q_begin(&q, st, err);
+
+    if (!rc)
+        rc = fn(&q, arg, res);
+    store_q_end(&q);
+    *out = NULL;
+    if (rc)
+        json_decref(res);
+    else
+        *out = res;
+    store_qstat_record(st, k, time_mono_ns() - t0);
+    return rc;
+}
+
 void store_q_end(struct qctx *q)
 {
     store_read_end(q->st, q->reading);
@@ -930,34 +951,17 @@ void store_q_idmap_release(struct qidmap *m)
     memset(m, 0, sizeof(*m));
 }
 
-static int store_query_resolve_impl(struct store *st, const struct store_target *t, json_t **out,
-                                    struct err *err)
+static int resolve_fn(struct qctx *q, const void *arg, json_t *res)
 {
-    struct qctx q;
     struct qsym sym;
-    json_t *res = json_object();
-    int rc;
-
-    *out = NULL;
-    rc = store_q_begin(&q, st, err);
+    int rc = store_q_resolve(q, arg, "name", &sym, res);
     if (!rc)
-        rc = store_q_resolve(&q, t, "name", &sym, res);
-    if (!rc)
-        json_object_set_new(res, "symbol", sym.id ? store_q_sym_json(&q, &sym) : json_null());
-    store_q_end(&q);
-    if (rc) {
-        json_decref(res);
-        return rc;
-    }
-    *out = res;
-    return 0;
+        json_object_set_new(res, "symbol", sym.id ? store_q_sym_json(q, &sym) : json_null());
+    return rc;
 }
 
 int store_query_resolve(struct store *st, const struct store_target *t, json_t **out,
                         struct err *err)
 {
-    uint64_t t0 = time_mono_ns();
-    int rc = store_query_resolve_impl(st, t, out, err);
-    store_qstat_record(st, STORE_Q_RESOLVE, time_mono_ns() - t0);
-    return rc;
+    return store_q_run(st, STORE_Q_RESOLVE, resolve_fn, t, out, err);
 }

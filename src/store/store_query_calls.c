@@ -284,52 +284,24 @@ static int outgoing(struct qctx *q, const struct store_calls_args *a, json_t *re
     return rc;
 }
 
-static int run(struct store *st, const struct store_calls_args *a, bool out_dir, json_t **out,
-               struct err *err)
+static int incoming_fn(struct qctx *q, const void *arg, json_t *res)
 {
-    struct qctx q;
-    json_t *res = json_object();
-    int rc;
-
-    *out = NULL;
-    rc = store_q_begin(&q, st, err);
-    if (!rc)
-        rc = out_dir ? outgoing(&q, a, res) : incoming(&q, a, res);
-    store_q_end(&q);
-    if (rc) {
-        json_decref(res);
-        return rc;
-    }
-    *out = res;
-    return 0;
+    return incoming(q, arg, res);
 }
 
-static int store_query_incoming_calls_impl(struct store *st, const struct store_calls_args *a,
-                                           json_t **out, struct err *err)
+static int outgoing_fn(struct qctx *q, const void *arg, json_t *res)
 {
-    return run(st, a, false, out, err);
-}
-
-static int store_query_outgoing_calls_impl(struct store *st, const struct store_calls_args *a,
-                                           json_t **out, struct err *err)
-{
-    return run(st, a, true, out, err);
+    return outgoing(q, arg, res);
 }
 
 int store_query_incoming_calls(struct store *st, const struct store_calls_args *a, json_t **out,
                                struct err *err)
 {
-    uint64_t t0 = time_mono_ns();
-    int rc = store_query_incoming_calls_impl(st, a, out, err);
-    store_qstat_record(st, STORE_Q_INCOMING_CALLS, time_mono_ns() - t0);
-    return rc;
+    return store_q_run(st, STORE_Q_INCOMING_CALLS, incoming_fn, a, out, err);
 }
 
 int store_query_outgoing_calls(struct store *st, const struct store_calls_args *a, json_t **out,
                                struct err *err)
 {
-    uint64_t t0 = time_mono_ns();
-    int rc = store_query_outgoing_calls_impl(st, a, out, err);
-    store_qstat_record(st, STORE_Q_OUTGOING_CALLS, time_mono_ns() - t0);
-    return rc;
+    return store_q_run(st, STORE_Q_OUTGOING_CALLS, outgoing_fn, a, out, err);
 }

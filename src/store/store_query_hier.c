@@ -223,31 +223,13 @@ out:
     return rc;
 }
 
-static int store_query_class_hierarchy_impl(struct store *st, const struct store_hierarchy_args *a,
-                                            json_t **out, struct err *err)
+static int hierarchy_fn(struct qctx *q, const void *arg, json_t *res)
 {
-    struct qctx q;
-    json_t *res = json_object();
-    int rc;
-
-    *out = NULL;
-    rc = store_q_begin(&q, st, err);
-    if (!rc)
-        rc = hierarchy(&q, a, res);
-    store_q_end(&q);
-    if (rc) {
-        json_decref(res);
-        return rc;
-    }
-    *out = res;
-    return 0;
+    return hierarchy(q, arg, res);
 }
 
 int store_query_class_hierarchy(struct store *st, const struct store_hierarchy_args *a,
                                 json_t **out, struct err *err)
 {
-    uint64_t t0 = time_mono_ns();
-    int rc = store_query_class_hierarchy_impl(st, a, out, err);
-    store_qstat_record(st, STORE_Q_HIERARCHY, time_mono_ns() - t0);
-    return rc;
+    return store_q_run(st, STORE_Q_HIERARCHY, hierarchy_fn, a, out, err);
 }

@@ -446,34 +446,17 @@ static int fill_info(struct qctx *q, const struct qsym *sym, json_t *res)
     return rc;
 }
 
-static int store_query_symbol_info_impl(struct store *st, const struct store_target *t,
-                                        json_t **out, struct err *err)
+static int info_fn(struct qctx *q, const void *arg, json_t *res)
 {
-    struct qctx q;
     struct qsym sym;
-    json_t *res = json_object();
-    int rc;
-
-    *out = NULL;
-    rc = store_q_begin(&q, st, err);
-    if (!rc)
-        rc = store_q_resolve(&q, t, "name", &sym, res);
+    int rc = store_q_resolve(q, arg, "name", &sym, res);
     if (!rc && sym.id)
-        rc = fill_info(&q, &sym, res);
-    store_q_end(&q);
-    if (rc) {
-        json_decref(res);
-        return rc;
-    }
-    *out = res;
-    return 0;
+        rc = fill_info(q, &sym, res);
+    return rc;
 }
 
 int store_query_symbol_info(struct store *st, const struct store_target *t, json_t **out,
                             struct err *err)
 {
-    uint64_t t0 = time_mono_ns();
-    int rc = store_query_symbol_info_impl(st, t, out, err);
-    store_qstat_record(st, STORE_Q_SYMBOL_INFO, time_mono_ns() - t0);
-    return rc;
+    return store_q_run(st, STORE_Q_SYMBOL_INFO, info_fn, t, out, err);
 }

@@ -225,36 +225,24 @@ static int outline(struct qctx *q, const char *file, const char *pattern, size_t
     return add_includes(q, file_id, res);
 }
 
-static int store_query_file_outline_impl(struct store *st, const char *file, const char *pattern,
-                                         size_t limit, size_t offset, json_t **out, struct err *err)
-{
-    struct qctx q;
-    json_t *res = json_object();
-    int rc;
+struct outline_args {
+    const char *file, *pattern;
+    size_t limit, offset;
+};
 
-    *out = NULL;
-    rc = store_q_begin(&q, st, err);
-    if (!rc)
-        rc = outline(&q, file, pattern, limit, offset, res);
-    store_q_end(&q);
-    if (rc) {
-        json_decref(res);
-        return rc;
-    }
-    *out = res;
-    return 0;
+static int outline_fn(struct qctx *q, const void *arg, json_t *res)
+{
+    const struct outline_args *a = arg;
+    return outline(q, a->file, a->pattern, a->limit, a->offset, res);
 }
 
 int store_query_file_outline_page(struct store *st, const char *file, const char *pattern,
                                   size_t limit, size_t offset, json_t **out, struct err *err)
 {
-    uint64_t t0 = time_mono_ns();
-    int rc;
+    struct outline_args a = {file, pattern, limit, offset};
     if (limit == 0 || limit > OUTLINE_MAX)
         return err_set(err, ERR_INVALID, "limit must be 1 to %d", OUTLINE_MAX);
-    rc = store_query_file_outline_impl(st, file, pattern, limit, offset, out, err);
-    store_qstat_record(st, STORE_Q_FILE_OUTLINE, time_mono_ns() - t0);
-    return rc;
+    return store_q_run(st, STORE_Q_FILE_OUTLINE, outline_fn, &a, out, err);
 }
 
 int store_query_file_outline(struct store *st, const char *file, const char *pattern, json_t **out,

@@ -439,31 +439,13 @@ static int call_path(struct qctx *q, const struct store_path_args *a, json_t *re
     return rc;
 }
 
-static int store_query_call_path_impl(struct store *st, const struct store_path_args *a,
-                                      json_t **out, struct err *err)
+static int call_path_fn(struct qctx *q, const void *arg, json_t *res)
 {
-    struct qctx q;
-    json_t *res = json_object();
-    int rc;
-
-    *out = NULL;
-    rc = store_q_begin(&q, st, err);
-    if (!rc)
-        rc = call_path(&q, a, res);
-    store_q_end(&q);
-    if (rc) {
-        json_decref(res);
-        return rc;
-    }
-    *out = res;
-    return 0;
+    return call_path(q, arg, res);
 }
 
 int store_query_call_path(struct store *st, const struct store_path_args *a, json_t **out,
                           struct err *err)
 {
-    uint64_t t0 = time_mono_ns();
-    int rc = store_query_call_path_impl(st, a, out, err);
-    store_qstat_record(st, STORE_Q_CALL_PATH, time_mono_ns() - t0);
-    return rc;
+    return store_q_run(st, STORE_Q_CALL_PATH, call_path_fn, a, out, err);
 }

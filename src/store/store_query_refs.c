@@ -235,26 +235,6 @@ out:
     return rc;
 }
 
-static int store_query_references_impl(struct store *st, const struct store_refs_args *a,
-                                       json_t **out, struct err *err)
-{
-    struct qctx q;
-    json_t *res = json_object();
-    int rc;
-
-    *out = NULL;
-    rc = store_q_begin(&q, st, err);
-    if (!rc)
-        rc = references(&q, a, res);
-    store_q_end(&q);
-    if (rc) {
-        json_decref(res);
-        return rc;
-    }
-    *out = res;
-    return 0;
-}
-
 /* ---- get_source --------------------------------------------------------------------------- */
 
 struct declrow {
@@ -369,40 +349,24 @@ static int source(struct qctx *q, const struct store_source_args *a, json_t *res
     return 0;
 }
 
-static int store_query_source_impl(struct store *st, const struct store_source_args *a,
-                                   json_t **out, struct err *err)
+static int references_fn(struct qctx *q, const void *arg, json_t *res)
 {
-    struct qctx q;
-    json_t *res = json_object();
-    int rc;
-
-    *out = NULL;
-    rc = store_q_begin(&q, st, err);
-    if (!rc)
-        rc = source(&q, a, res);
-    store_q_end(&q);
-    if (rc) {
-        json_decref(res);
-        return rc;
-    }
-    *out = res;
-    return 0;
+    return references(q, arg, res);
 }
 
 int store_query_references(struct store *st, const struct store_refs_args *a, json_t **out,
                            struct err *err)
 {
-    uint64_t t0 = time_mono_ns();
-    int rc = store_query_references_impl(st, a, out, err);
-    store_qstat_record(st, STORE_Q_REFERENCES, time_mono_ns() - t0);
-    return rc;
+    return store_q_run(st, STORE_Q_REFERENCES, references_fn, a, out, err);
+}
+
+static int source_fn(struct qctx *q, const void *arg, json_t *res)
+{
+    return source(q, arg, res);
 }
 
 int store_query_source(struct store *st, const struct store_source_args *a, json_t **out,
                        struct err *err)
 {
-    uint64_t t0 = time_mono_ns();
-    int rc = store_query_source_impl(st, a, out, err);
-    store_qstat_record(st, STORE_Q_SOURCE, time_mono_ns() - t0);
-    return rc;
+    return store_q_run(st, STORE_Q_SOURCE, source_fn, a, out, err);
 }
