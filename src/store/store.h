@@ -272,9 +272,6 @@ int store_file_delete(struct store *st, const char *path, struct err *err);
  */
 int store_bulk_begin(struct store *st, struct err *err);
 int store_bulk_end(struct store *st, struct err *err);
-/* Files per bulk group commit (0: the default, 1024). A load that is thrown away whole on any
- * failure (a migration into a new file) can make it one group. */
-void store_bulk_set_group(struct store *st, unsigned files);
 /*
  * store_bulk_end, running fn(arg) on another thread meanwhile: it starts once the load's rows are
  * committed and may read them through a handle of its own (store_open with STORE_OPEN_READONLY;
