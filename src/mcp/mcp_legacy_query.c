@@ -713,6 +713,20 @@ static void render_paths(struct strbuf *out, const json_t *r)
 
 /* ---- search_classes ---- */
 
+/* The search the legacy tools share: the "pattern" argument as a case-insensitive regular
+   expression searched anywhere in the name, docs included, at most MAX_RESULTS. */
+static void regex_query(struct store_search_query *q, const struct mcp_call *c, unsigned kinds,
+                        bool all_scopes)
+{
+    memset(q, 0, sizeof(*q));
+    q->pattern = mcp_arg_str(c->args, "pattern", "");
+    q->match = STORE_MATCH_REGEX;
+    q->kinds = kinds;
+    q->all_scopes = all_scopes;
+    q->include_docs = true;
+    q->limit = MAX_RESULTS;
+}
+
 static int search_classes_call(struct mcp_call *c)
 {
     struct store_search_query q;
@@ -721,13 +735,7 @@ static int search_classes_call(struct mcp_call *c)
     char *file = NULL, hint[1024];
     int rc;
 
-    memset(&q, 0, sizeof(q));
-    q.pattern = mcp_arg_str(c->args, "pattern", "");
-    q.match = STORE_MATCH_REGEX;
-    q.kinds = CLASS_KINDS;
-    q.all_scopes = !mcp_arg_bool(c->args, "project_only", true);
-    q.include_docs = true;
-    q.limit = MAX_RESULTS;
+    regex_query(&q, c, CLASS_KINDS, !mcp_arg_bool(c->args, "project_only", true));
     if ((rc = file_arg(c, "file_name", &file)) != MCP_TOOL_OK)
         goto out;
     q.file = file;
@@ -779,13 +787,7 @@ static int search_functions_call(struct mcp_call *c)
     char *file = NULL, hint[1024];
     int rc;
 
-    memset(&q, 0, sizeof(q));
-    q.pattern = mcp_arg_str(c->args, "pattern", "");
-    q.match = STORE_MATCH_REGEX;
-    q.kinds = FUNCTION_KINDS;
-    q.all_scopes = !mcp_arg_bool(c->args, "project_only", true);
-    q.include_docs = true;
-    q.limit = MAX_RESULTS;
+    regex_query(&q, c, FUNCTION_KINDS, !mcp_arg_bool(c->args, "project_only", true));
     if ((rc = file_arg(c, "file_name", &file)) != MCP_TOOL_OK)
         goto out;
     q.file = file;
@@ -872,12 +874,7 @@ static int search_symbols_call(struct mcp_call *c)
         ck = CLASS_KINDS;
         fk = FUNCTION_KINDS;
     }
-    memset(&q, 0, sizeof(q));
-    q.pattern = mcp_arg_str(c->args, "pattern", "");
-    q.match = STORE_MATCH_REGEX;
-    q.all_scopes = !mcp_arg_bool(c->args, "project_only", true);
-    q.include_docs = true;
-    q.limit = MAX_RESULTS;
+    regex_query(&q, c, 0, !mcp_arg_bool(c->args, "project_only", true));
     if (ck) {
         q.kinds = ck;
         rc = search_into(c, &q, "pattern", classes, &cut);
@@ -947,13 +944,7 @@ static int find_in_file_call(struct mcp_call *c)
     char *file = NULL, hint[1024];
     int rc;
 
-    memset(&q, 0, sizeof(q));
-    q.pattern = mcp_arg_str(c->args, "pattern", "");
-    q.match = STORE_MATCH_REGEX;
-    q.kinds = CLASS_KINDS | FUNCTION_KINDS;
-    q.all_scopes = true;
-    q.include_docs = true;
-    q.limit = MAX_RESULTS;
+    regex_query(&q, c, CLASS_KINDS | FUNCTION_KINDS, true);
     if ((rc = file_arg(c, "file_path", &file)) != MCP_TOOL_OK)
         goto out;
     q.file = file;
